@@ -1,0 +1,1 @@
+"""Relance domain: models and every business rule. Never imports Flask."""

@@ -1,0 +1,15 @@
+"""All models, importable from one place: ``from campaigns.models import Campaign``."""
+from .audit import AuditEntry
+from .base import Base, UTCDateTime, utcnow
+from .calls import (
+    CallAttempt, Callback, CallbackStatus, ContactResult, Instalment, InvoiceMotive,
+    MotiveStatus, PaymentMethod, Promise, PromiseStatus, promise_invoices,
+)
+from .campaign import CallScript, Campaign, CampaignStatus, campaign_agents, default_calling_hours
+from .clients import ClientCompany, Motive
+from .debtors import DebtorAccount, Phone, PhoneStatus, QueueState
+from .imports import ImportBatch, ImportKind, ImportRejection, ImportStatus, InvoiceChange, InvoiceChangeKind
+from .invoices import Invoice, InvoiceStatus
+from .users import LoginAttempt, Role, User
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,52 @@
+"""Client companies (the creditors) and their non-payment motive taxonomy."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, utcnow
+
+
+class ClientCompany(Base):
+    __tablename__ = "client_companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    siren: Mapped[str | None] = mapped_column(sa.String(9))
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    # The last confirmed column mapping of this client's files: {field: [column, ...]}.
+    column_mapping: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    users = relationship("User", back_populates="client_company")
+    campaigns = relationship("Campaign", back_populates="client_company")
+
+
+class Motive(Base):
+    """A node of the two-level non-payment motive taxonomy.
+
+    Rows with no client company form the default taxonomy; a client company can
+    add its own rows or switch default ones off (a row with the same code).
+    """
+
+    __tablename__ = "motives"
+    __table_args__ = (sa.UniqueConstraint("client_company_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_company_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("client_companies.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(60))
+    parent_code: Mapped[str | None] = mapped_column(sa.String(60))
+    label_fr: Mapped[str] = mapped_column(sa.String(200))
+    label_en: Mapped[str] = mapped_column(sa.String(200))
+    # A blocking motive takes the debtor out of the queue until the client answers.
+    blocks_queue: Mapped[bool] = mapped_column(default=False)
+    # The agent may list requested documents (missing-documents family).
+    asks_documents: Mapped[bool] = mapped_column(default=False)
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)

@@ -1,0 +1,102 @@
+"""Import batches: every receivables or update file loaded into a campaign, with what came of each row."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, str_enum, utcnow
+
+
+class ImportKind(enum.StrEnum):
+    INITIAL = "initial"
+    UPDATE = "update"
+
+
+class ImportStatus(enum.StrEnum):
+    UPLOADED = "uploaded"      # file stored, mapping not confirmed yet
+    CHECKED = "checked"        # dry run done, waiting for confirmation
+    QUEUED = "queued"          # confirmed, waiting for a worker
+    RUNNING = "running"
+    APPLIED = "applied"
+    FAILED = "failed"          # an error while loading: nothing was written
+    REFUSED = "refused"        # the file itself was refused
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batches"
+    __table_args__ = (sa.Index("ix_import_batches_campaign_sha", "campaign_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ImportKind] = mapped_column(str_enum(ImportKind, 10), default=ImportKind.INITIAL)
+    status: Mapped[ImportStatus] = mapped_column(str_enum(ImportStatus, 10), default=ImportStatus.UPLOADED)
+    file_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_path: Mapped[str | None] = mapped_column(sa.String(500))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    sheet_name: Mapped[str | None] = mapped_column(sa.String(120))
+    header_row: Mapped[int | None] = mapped_column()
+    # {field: [column name, ...]} as confirmed by the manager.
+    mapping: Mapped[dict | None] = mapped_column(sa.JSON)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rows_read: Mapped[int] = mapped_column(default=0)
+    accepted: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)  # totals and blank rows
+    debtors_count: Mapped[int] = mapped_column(default=0)
+    invoices_count: Mapped[int] = mapped_column(default=0)
+    total_outstanding_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="EUR")
+    # File quality: shares of debtors without phone, without email, duplicates...
+    quality: Mapped[dict | None] = mapped_column(sa.JSON)
+    # For update files: counts of paid / partly paid / new / unchanged invoices.
+    changes_summary: Mapped[dict | None] = mapped_column(sa.JSON)
+    progress_done: Mapped[int] = mapped_column(default=0)
+    progress_total: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+
+    rejections = relationship(
+        "ImportRejection", back_populates="batch", order_by="ImportRejection.row_number",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )
+
+
+class ImportRejection(Base):
+    """A row of the file that was not loaded, where and why, with its original values."""
+
+    __tablename__ = "import_rejections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("import_batches.id", ondelete="CASCADE"), index=True)
+    row_number: Mapped[int] = mapped_column()  # 1-based line/row number in the file
+    column: Mapped[str | None] = mapped_column(sa.String(200))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    raw: Mapped[list | None] = mapped_column(sa.JSON)  # the original cells as text
+
+    batch = relationship("ImportBatch", back_populates="rejections")
+
+
+class InvoiceChangeKind(enum.StrEnum):
+    PAID = "paid"
+    PARTLY_PAID = "partly_paid"
+    NEW = "new"
+    UNCHANGED = "unchanged"
+    INCREASED = "increased"
+
+
+class InvoiceChange(Base):
+    """What an update file changed on one invoice."""
+
+    __tablename__ = "invoice_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("import_batches.id", ondelete="CASCADE"), index=True)
+    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[InvoiceChangeKind] = mapped_column(str_enum(InvoiceChangeKind, 12))
+    old_outstanding_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
+    new_outstanding_cents: Mapped[int] = mapped_column(sa.BigInteger)

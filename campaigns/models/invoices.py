@@ -1,0 +1,49 @@
+"""Invoices placed with the campaign, grouped under a debtor account."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, str_enum, utcnow
+
+
+class InvoiceStatus(enum.StrEnum):
+    OPEN = "open"
+    PROMISED = "promised"
+    DISPUTED = "disputed"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+    __table_args__ = (
+        sa.UniqueConstraint("debtor_id", "number"),
+        sa.Index("ix_invoices_campaign_number", "campaign_id", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"))
+    debtor_id: Mapped[int] = mapped_column(sa.ForeignKey("debtor_accounts.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(sa.String(80))  # text: leading zeros matter
+    invoice_date: Mapped[date | None] = mapped_column(sa.Date)
+    due_date: Mapped[date] = mapped_column(sa.Date)
+    amount_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Outstanding at placement (what the client handed over) and now.
+    initial_outstanding_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    outstanding_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="EUR")
+    status: Mapped[InvoiceStatus] = mapped_column(str_enum(InvoiceStatus, 12), default=InvoiceStatus.OPEN)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where it came from: the batch and the 1-based row in that file (for the enriched return file).
+    import_batch_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
+    )
+    source_row: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    debtor = relationship("DebtorAccount", back_populates="invoices")
