@@ -1,0 +1,89 @@
+"""The Relance web application: ``create_app(overrides)`` builds everything."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from . import filters, navigation
+from .config import ROOT, from_environment
+from .extensions import babel, csrf, db, htmx, login_manager
+
+
+def select_locale() -> str:
+    """The user's chosen language, else French."""
+    lang = session.get("lang")
+    if lang in ("fr", "en"):
+        return lang
+    if current_user and current_user.is_authenticated and current_user.locale in ("fr", "en"):
+        return current_user.locale
+    return "fr"
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True)
+    app.config.update(from_environment(app.instance_path))
+    app.config.update(overrides or {})
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
+    logging.basicConfig(level=app.config["LOG_LEVEL"],
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES",
+        ";".join(str(p) for p in sorted(Path(app.root_path).glob("**/translations"))),
+    )
+
+    db.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
+    filters.register(app)
+    navigation.register(app)
+
+    from .auth import bp as auth_bp
+    from .auth.session import register_session_hooks
+    from .errors import register_error_handlers
+    from .home import bp as home_bp
+
+    register_session_hooks(app)
+    register_error_handlers(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    for blueprint in _feature_blueprints():
+        app.register_blueprint(blueprint)
+
+    from .cli import register_cli
+    register_cli(app)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+        if request.headers.get("HX-Request") is not None or response.mimetype == "text/html":
+            response.vary.add("HX-Request")
+        return response
+
+    return app
+
+
+def _feature_blueprints():
+    """Every area package of app/ that defines a blueprint ``bp`` (manage, console, ...)."""
+    import importlib
+    import pkgutil
+
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not module.ispkg or module.name in ("auth", "home", "cli"):
+            continue
+        package = importlib.import_module(f"{__name__}.{module.name}")
+        if hasattr(package, "bp"):
+            yield package.bp

@@ -1,0 +1,12 @@
+"""Accounts, for administrators."""
+from flask import Blueprint
+from flask_babel import lazy_gettext
+
+from campaigns.models import Role
+
+from ..navigation import nav_item
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+nav_item(bp, [Role.ADMIN], "admin.users", lazy_gettext("Accounts"))
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,55 @@
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from campaigns import accounts
+from campaigns.errors import DomainError, ValidationError
+from campaigns.models import Role
+
+from ..auth.permissions import roles_required
+from ..errors import domain_message
+from ..extensions import db
+from . import bp
+from .forms import UserForm
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def users():
+    """The accounts, and a form to create one."""
+    form = UserForm()
+    form.load_companies(db.session)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(db.session, form.email.data, form.name.data, form.role.data,
+                                        form.password.data, client_company_id=form.client_company_id.data or None,
+                                        by_user_id=current_user.id)
+        except ValidationError as exc:
+            for field, error in exc.errors.items():
+                getattr(form, field).errors.append(domain_message(error))
+            status = 422
+        except DomainError as exc:
+            getattr(form, exc.field or "email").errors.append(domain_message(exc))
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Account created for %(email)s.", email=user.email), "success")
+            return redirect(url_for("admin.users"), 303)
+    elif form.is_submitted():
+        status = 422
+    return render_template("admin/users.html", form=form, users=accounts.list_users(db.session)), status
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@roles_required(Role.ADMIN)
+def toggle_active(user_id: int):
+    """Disable an account, or enable it again."""
+    user = accounts.get_user(db.session, user_id)
+    try:
+        accounts.set_active(db.session, user, not user.is_active, by_user_id=current_user.id)
+    except DomainError as exc:
+        flash(domain_message(exc), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("admin.users"), 303)

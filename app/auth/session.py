@@ -1,0 +1,41 @@
+"""Loading the logged-in user, and what happens when a session has expired."""
+from __future__ import annotations
+
+from flask import redirect, request, url_for
+from flask_babel import lazy_gettext
+from flask_htmx import make_response
+
+from campaigns.models import User
+
+from ..extensions import db, htmx, login_manager
+
+
+def register_session_hooks(app):
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please log in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.is_active else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        if htmx:
+            # Swapping a login page into a card would be confusing: send the whole page there.
+            return make_response("", 401, redirect=login_url)
+        return redirect(login_url)
+
+    @app.before_request
+    def keep_session_alive():
+        from flask import session
+        session.permanent = True  # idle expiry: PERMANENT_SESSION_LIFETIME since the last request
+
+
+# flask-login needs these on the user class.
+User.is_authenticated = property(lambda self: True)
+User.is_anonymous = property(lambda self: False)
+User.get_id = lambda self: str(self.id)

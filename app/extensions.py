@@ -1,0 +1,45 @@
+"""Extensions, created here and bound to the app in create_app."""
+from __future__ import annotations
+
+from flask import g
+from flask_babel import Babel
+from flask_htmx import HTMX
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+from sqlalchemy.orm import Session
+
+from campaigns.db import make_engine, make_session_factory
+
+
+class Database:
+    """One engine per app; one session per request (or CLI command), closed at teardown."""
+
+    def init_app(self, app):
+        app.extensions["relance_engine"] = make_engine(app.config["DATABASE_URL"])
+        app.extensions["relance_sessions"] = make_session_factory(app.extensions["relance_engine"])
+        app.teardown_appcontext(self._close)
+
+    @property
+    def engine(self):
+        from flask import current_app
+        return current_app.extensions["relance_engine"]
+
+    @property
+    def session(self) -> Session:
+        from flask import current_app
+        if "db_session" not in g:
+            g.db_session = current_app.extensions["relance_sessions"]()
+        return g.db_session
+
+    @staticmethod
+    def _close(_exc=None):
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()  # anything not committed is rolled back
+
+
+db = Database()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+htmx = HTMX()
+babel = Babel()

@@ -1,0 +1,43 @@
+"""Jinja filters: money, dates and times the French way (times shown in Europe/Paris)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from campaigns.money import format_eur
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def money(cents, currency="EUR"):
+    return format_eur(cents, currency)
+
+
+def day(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(PARIS).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def moment(value):
+    if value is None:
+        return ""
+    return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+
+
+def hour(value):
+    if value is None:
+        return ""
+    return value.astimezone(PARIS).strftime("%H:%M")
+
+
+def register(app):
+    app.add_template_filter(money)
+    app.add_template_filter(day)
+    app.add_template_filter(moment)
+    app.add_template_filter(hour)
+    app.add_template_global(date.today, "today")
+    from flask_babel import get_locale
+    app.add_template_global(get_locale, "get_locale")
