@@ -1,0 +1,140 @@
+"""Loading a file: upload, mapping with a preview, check, confirm, background load with progress, summary."""
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from flask_login import current_user
+
+from campaigns.errors import DomainError
+from campaigns.importing import service
+from campaigns.importing.mapping import FIELDS
+from campaigns.importing.rejected_export import rejected_rows_xlsx
+from campaigns.models import ImportKind, ImportStatus
+
+from ..auth.permissions import roles_required
+from ..errors import domain_message
+from ..extensions import db, htmx
+from . import bp
+from .routes import STAFF, load_campaign
+
+INLINE_CHECK_BYTES = 2_000_000  # above this, rows are checked in the background
+
+FIELD_LABELS = {
+    "customer_code": lazy_gettext("Customer code"), "company_name": lazy_gettext("Company name"),
+    "siren": lazy_gettext("SIREN"), "contact_name": lazy_gettext("Contact name"), "phone": lazy_gettext("Phone"),
+    "email": lazy_gettext("Email"), "invoice_number": lazy_gettext("Invoice number"),
+    "invoice_date": lazy_gettext("Invoice date"), "due_date": lazy_gettext("Due date"),
+    "amount": lazy_gettext("Amount"), "outstanding": lazy_gettext("Outstanding amount"),
+    "currency": lazy_gettext("Currency"), "segment": lazy_gettext("Segment or typology"),
+    "comment": lazy_gettext("Comment"),
+}
+
+
+def _batch(campaign_id: int, batch_id: int):
+    campaign = load_campaign(campaign_id)
+    try:
+        return campaign, service.get_batch(db.session, campaign.id, batch_id)
+    except DomainError:
+        from flask import abort
+        abort(404)
+
+
+@bp.route("/campaigns/<int:campaign_id>/imports", methods=["POST"])
+@roles_required(*STAFF)
+def upload(campaign_id: int):
+    """Keep the uploaded file, then go to its mapping."""
+    campaign = load_campaign(campaign_id)
+    file = request.files.get("file")
+    kind = ImportKind.UPDATE if request.form.get("kind") == "update" else ImportKind.INITIAL
+    if file is None or not file.filename:
+        flash(_("Choose a file to upload."), "error")
+        return redirect(url_for("manage.campaign", campaign_id=campaign.id), 303)
+    try:
+        batch = service.store_upload(db.session, campaign, file.filename, file.read(),
+                                     current_app.config["UPLOAD_FOLDER"], user_id=current_user.id, kind=kind,
+                                     max_bytes=current_app.config["MAX_UPLOAD_MB"] * 1_000_000)
+    except DomainError as exc:
+        flash(domain_message(exc), "error")
+        return redirect(url_for("manage.campaign", campaign_id=campaign.id), 303)
+    db.session.commit()
+    return redirect(url_for("manage.mapping", campaign_id=campaign.id, batch_id=batch.id), 303)
+
+
+@bp.route("/campaigns/<int:campaign_id>/imports/<int:batch_id>/mapping", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def mapping(campaign_id: int, batch_id: int):
+    """Preview of the first rows and the suggested mapping, editable; posting it checks every row."""
+    campaign, batch = _batch(campaign_id, batch_id)
+    sheet = request.values.get("sheet") or None
+    error, status = None, 200
+    try:
+        analysis = service.analyse(db.session, batch, sheet)
+    except DomainError as exc:
+        return render_template("manage/refused.html", campaign=campaign, batch=batch,
+                               message=domain_message(exc)), 422
+    chosen = analysis.suggested if batch.mapping is None or sheet else batch.mapping
+    if request.method == "POST":
+        chosen = {}
+        for index, column in enumerate(analysis.header):
+            field = request.form.get(f"col-{index}", "")
+            if field in FIELDS:
+                chosen.setdefault(field, []).append(column)
+        try:
+            if batch.size_bytes > INLINE_CHECK_BYTES:
+                # A large file is checked by the worker; the page follows it.
+                batch.mapping = service.validate_mapping(analysis, chosen)
+                batch.sheet_name, batch.status = analysis.grid.sheet, ImportStatus.RUNNING
+            else:
+                service.check(db.session, batch, chosen, analysis.grid.sheet, translate=_)
+        except DomainError as exc:
+            error, status = domain_message(exc), 422
+        else:
+            db.session.commit()
+            if batch.status is ImportStatus.RUNNING:
+                from ..jobs import check_import
+                check_import(current_app.config["DATABASE_URL"], batch.id)
+            return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
+    by_column = {column: field for field, columns in chosen.items() for column in columns}
+    return render_template("manage/mapping.html", campaign=campaign, batch=batch, analysis=analysis,
+                           by_column=by_column, fields=FIELDS, labels=FIELD_LABELS, error=error), status
+
+
+@bp.route("/campaigns/<int:campaign_id>/imports/<int:batch_id>")
+@roles_required(*STAFF)
+def batch(campaign_id: int, batch_id: int):
+    """The check (counts, quality, rejected rows), then progress while loading, then the summary."""
+    campaign, batch = _batch(campaign_id, batch_id)
+    from ..jobs import read_progress
+    done = read_progress(batch.id) if batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) else None
+    context = dict(campaign=campaign, batch=batch, done=done or 0, labels=FIELD_LABELS,
+                   rejections=batch.rejections[:500])
+    if htmx:
+        return render_template("manage/_import_status.html", **context)
+    return render_template("manage/batch.html", **context)
+
+
+@bp.route("/campaigns/<int:campaign_id>/imports/<int:batch_id>/confirm", methods=["POST"])
+@roles_required(*STAFF)
+def confirm(campaign_id: int, batch_id: int):
+    """Queue the load in the background; the page follows its progress."""
+    campaign, batch = _batch(campaign_id, batch_id)
+    try:
+        service.confirm(db.session, batch, user_id=current_user.id)
+    except DomainError as exc:
+        flash(domain_message(exc), "error")
+        return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
+    db.session.commit()
+    from ..jobs import load_import
+    load_import(current_app.config["DATABASE_URL"], batch.id)
+    return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
+
+
+@bp.route("/campaigns/<int:campaign_id>/imports/<int:batch_id>/rejected.xlsx")
+@roles_required(*STAFF)
+def rejected(campaign_id: int, batch_id: int):
+    """The rejected rows with their original columns and the reason, for the client."""
+    campaign, batch = _batch(campaign_id, batch_id)
+    header = service.analyse(db.session, batch).header
+    data = rejected_rows_xlsx(db.session, batch, header, _("Row"), _("Column"), _("Reason"))
+    name = f"rejets-{batch.id}.xlsx"
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,34 @@
+"""Find the header row under title lines, and tell totals and blank rows apart from invoices."""
+from __future__ import annotations
+
+import re
+
+from .mapping import field_for_header
+from .parsing import text
+
+_TOTAL = re.compile(r"^\s*(sous[- ]?)?total|^\s*grand total|^\s*total g[ée]n[ée]ral|^\s*report\b", re.I)
+
+
+def find_header(rows: list, scan: int = 40) -> int:
+    """Index of the header row: among the first rows, the one whose cells name the most known fields."""
+    best, best_score = 0, -1
+    for index, row in enumerate(rows[:scan]):
+        cells = [text(c) for c in row]
+        filled = [c for c in cells if c]
+        if len(filled) < 2:
+            continue
+        known = sum(1 for c in filled if field_for_header(c))
+        textual = sum(1 for c in filled if not any(ch.isdigit() for ch in c))
+        score = known * 10 + textual
+        if score > best_score:
+            best, best_score = index, score
+    return best
+
+
+def is_blank(row) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
+
+
+def is_total(row) -> bool:
+    """A subtotal or grand-total line: a cell starting with "Total" and no invoice on it."""
+    return any(isinstance(c, str) and _TOTAL.match(c) for c in row)

@@ -1,0 +1,112 @@
+"""Amounts, dates and identifiers as clients write them, parsed to cents, dates and clean text."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+EXCEL_EPOCH = date(1899, 12, 30)
+_SPACES = str.maketrans("", "", " \u00a0\u202f\t€$£")
+_AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+
+
+class Unreadable(ValueError):
+    """A cell that cannot be read as the column's type."""
+
+
+def text(cell) -> str:
+    """A cell as clean text; whole floats from spreadsheets lose their '.0'."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    if isinstance(cell, datetime):
+        return cell.strftime("%d/%m/%Y")
+    if isinstance(cell, date):
+        return cell.strftime("%d/%m/%Y")
+    return str(cell).strip()
+
+
+def amount_cents(cell) -> int:
+    """1234.56, 1 234,56, 1.234,56, 1 234,56 €, (120,00) and -120,00 all become cents."""
+    if isinstance(cell, bool):
+        raise Unreadable(cell)
+    if isinstance(cell, int):
+        return cell * 100
+    if isinstance(cell, float):
+        return round(cell * 100)
+    raw = str(cell).strip()
+    s = raw.translate(_SPACES)
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1]
+    if s.endswith("-"):
+        negative, s = True, s[:-1]
+    if "," in s and "." in s:
+        # The last one is the decimal mark: 1.234,56 or 1,234.56.
+        if s.rfind(",") > s.rfind("."):
+            s = s.replace(".", "").replace(",", ".")
+        else:
+            s = s.replace(",", "")
+    elif "," in s:
+        head, _, tail = s.rpartition(",")
+        s = s.replace(",", "") if (len(tail) == 3 and s.count(",") > 1) else head.replace(",", "") + "." + tail
+    elif s.count(".") > 1:
+        s = s.replace(".", "")
+    if not _AMOUNT.match(s):
+        raise Unreadable(raw)
+    whole, _, frac = s.lstrip("+").partition(".")
+    sign = -1 if whole.startswith("-") else 1
+    whole = whole.lstrip("-")
+    if len(frac) > 2 and frac[2:].strip("0"):
+        # More than cents: round half away from zero.
+        cents = int(whole or 0) * 100 + int(frac[:2]) + (1 if int(frac[2]) >= 5 else 0)
+    else:
+        cents = int(whole or 0) * 100 + int((frac + "00")[:2])
+    cents *= sign
+    return -abs(cents) if negative else cents
+
+
+def parse_date(cell, us: bool = False) -> date:
+    """dd/mm/yyyy, dd/mm/yy, yyyy-mm-dd, spreadsheet dates and Excel serial numbers; mm/dd when ``us``."""
+    if isinstance(cell, datetime):
+        return cell.date()
+    if isinstance(cell, date):
+        return cell
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        if 20000 < cell < 80000:
+            return EXCEL_EPOCH + timedelta(days=int(cell))
+        raise Unreadable(cell)
+    s = str(cell).strip()
+    m = _DMY.match(s)
+    try:
+        if m:
+            a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            if y < 100:
+                y += 2000 if y < 70 else 1900
+            day, month = (b, a) if us else (a, b)
+            return date(y, month, day)
+        m = _ISO.match(s)
+        if m:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if s.isdigit() and 20000 < int(s) < 80000:
+            return EXCEL_EPOCH + timedelta(days=int(s))
+    except ValueError:
+        raise Unreadable(s) from None
+    raise Unreadable(s)
+
+
+def normalise_name(name: str) -> str:
+    """A company name for grouping: lower case, no accents, no punctuation, no legal form."""
+    import unicodedata
+    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    s = re.sub(r"[^a-z0-9]+", " ", s)
+    words = [w for w in s.split() if w not in {"sarl", "sas", "sa", "eurl", "sasu", "sci", "snc", "ste", "societe"}]
+    return " ".join(words)
+
+
+def siren(cell) -> str | None:
+    """Nine digits (the first nine of a SIRET), else None."""
+    digits = re.sub(r"\D", "", text(cell))
+    return digits[:9] if len(digits) in (9, 14) else None

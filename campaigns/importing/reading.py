@@ -1,0 +1,192 @@
+"""Turn any file a client sends into a grid of cells, or refuse it with a reason a manager understands."""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+import pandas as pd
+from python_calamine import CalamineWorkbook
+
+from ..errors import DomainError, N_
+
+MAX_UNCOMPRESSED_RATIO = 100        # a workbook expanding more than 100x is a zip bomb
+MAX_UNCOMPRESSED_BYTES = 2_000_000_000
+SEPARATORS = [";", ",", "\t", "|"]
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Formats people send by mistake: PDF, images, archives.
+NOT_SPREADSHEETS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+
+
+@dataclass
+class Grid:
+    """The cells of one sheet (or a text file) as rows of values: str, float, int, date or datetime."""
+    rows: list
+    kind: str                     # csv / xlsx / xls / ods
+    sheet_names: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    encoding: str | None = None
+    separator: str | None = None
+    truncated: bool = False       # only the first rows were read (large text files are then read in chunks)
+
+
+def refuse(message: str, **params) -> DomainError:
+    return DomainError(message, field="file", **params)
+
+
+def detect_kind(data: bytes, file_name: str = "") -> str:
+    """The file's real format from its first bytes, whatever its name says."""
+    if not data.strip(b"\x00 \r\n\t\xef\xbb\xbf\xff\xfe"):
+        raise refuse(N_("The file is empty."))
+    if data.startswith(NOT_SPREADSHEETS):
+        raise refuse(N_("The file is not a spreadsheet we can read."))
+    if data.startswith(OLE_MAGIC):
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+            raise refuse(N_("The workbook is protected by a password: save it without a password and upload it again."))
+        return "xls"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            raise refuse(N_("The file is not a spreadsheet we can read.")) from None
+        if "mimetype" in names and b"opendocument.spreadsheet" in data[:200]:
+            return "ods"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        raise refuse(N_("The file is not a spreadsheet we can read."))
+    if b"\x00" in data[:4096] and not (data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE)):
+        raise refuse(N_("The file is not a spreadsheet we can read."))
+    return "csv"
+
+
+def check_zip_size(data: bytes) -> None:
+    """Refuse a compressed workbook whose content would expand beyond reason."""
+    total = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    if total > MAX_UNCOMPRESSED_BYTES or total > MAX_UNCOMPRESSED_RATIO * max(len(data), 100_000):
+        raise refuse(N_("The workbook expands to {size} MB once uncompressed: that is beyond reason."),
+                      size=total // 1_000_000)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding: BOMs first, then UTF-8, then Windows-1252 (which reads any byte)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def sniff_separator(text: str) -> str:
+    """The separator that splits the most of the first lines into the same, largest number of cells."""
+    lines = [line for line in text[:50_000].splitlines()[:40] if line.strip()]
+    best, best_score = ";", -1
+    for sep in SEPARATORS:
+        counts = [line.count(sep) for line in lines]
+        if not counts or max(counts) == 0:
+            continue
+        top = max(counts)
+        score = sum(1 for c in counts if c == top) * top
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _csv_options(grid_or_encoding, sep=None) -> dict:
+    return dict(sep=sep, header=None, dtype=str, keep_default_na=False, na_filter=False,
+                quoting=csv.QUOTE_MINIMAL, skip_blank_lines=False, encoding=grid_or_encoding,
+                encoding_errors="replace", engine="c", on_bad_lines="error")
+
+
+def read_text(data: bytes, nrows: int | None = None) -> Grid:
+    text, encoding = decode(data[:200_000])
+    sep = sniff_separator(text)
+    if encoding == "utf-8":
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:  # a stray Windows-1252 byte past the sample
+            encoding = "cp1252"
+    # pandas decodes the bytes itself: no second copy of a large file as text in memory.
+    try:
+        frame = pd.read_csv(io.BytesIO(data), nrows=nrows, **_csv_options(encoding, sep))
+    except pd.errors.EmptyDataError:
+        raise refuse(N_("The file is empty.")) from None
+    except (pd.errors.ParserError, ValueError):
+        # Ragged lines (title lines with fewer cells): the csv module copes with any shape.
+        frame = None
+    if frame is not None:
+        rows = frame.to_numpy(dtype=object).tolist()
+        del frame
+    else:
+        rows = list(csv.reader(io.StringIO(decode(data)[0]), delimiter=sep))
+        nrows = None
+    return Grid(rows=rows, kind="csv", encoding=encoding, separator=sep,
+                truncated=nrows is not None and len(rows) >= nrows)
+
+
+def text_chunks(data: bytes, grid: Grid, skip: int, size: int = 100_000):
+    """(first row number, rows) for every chunk of a text file below its first ``skip`` lines.
+
+    Raises pandas' ParserError on ragged lines: the caller then reads the whole file at once.
+    """
+    reader = pd.read_csv(io.BytesIO(data), skiprows=skip, chunksize=size, **_csv_options(grid.encoding, grid.separator))
+    first = skip + 1
+    for frame in reader:
+        rows = frame.to_numpy(dtype=object).tolist()
+        del frame
+        yield first, rows
+        first += len(rows)
+
+
+def text_column(data: bytes, grid: Grid, skip: int, index: int) -> list[str]:
+    """One column of a text file below its first ``skip`` lines (to decide on the whole file, e.g. date order)."""
+    frame = pd.read_csv(io.BytesIO(data), skiprows=skip, usecols=[index], **_csv_options(grid.encoding, grid.separator))
+    return frame.iloc[:, 0].tolist()
+
+
+def read_workbook(data: bytes, kind: str, sheet: str | None = None) -> Grid:
+    if kind in ("xlsx", "ods"):
+        check_zip_size(data)
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types for broken or protected files
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise refuse(N_("The workbook is protected by a password: save it without a password and upload it again.")) from None
+        raise refuse(N_("The file is not a spreadsheet we can read.")) from None
+    names = book.sheet_names
+    if sheet is not None and sheet not in names:
+        raise refuse(N_("The workbook has no sheet named “{sheet}”."), sheet=sheet)
+    chosen = sheet or _fullest_sheet(book, names)
+    rows = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    return Grid(rows=rows, kind=kind, sheet_names=names, sheet=chosen)
+
+
+def _fullest_sheet(book, names: list[str]) -> str:
+    """The sheet that holds the data: the one with the most cells."""
+    best, best_size = names[0], -1
+    for name in names:
+        sheet = book.get_sheet_by_name(name)
+        size = sheet.total_height * sheet.total_width
+        if size > best_size:
+            best, best_size = name, size
+    return best
+
+
+def read_file(data: bytes, file_name: str = "", sheet: str | None = None, max_bytes: int | None = None,
+              nrows: int | None = None) -> Grid:
+    """Read any supported file into a grid (text files: only ``nrows`` lines when given); refuse what cannot be read."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise refuse(N_("The file is larger than the limit of {limit} MB."), limit=max_bytes // 1_000_000)
+    kind = detect_kind(data, file_name)
+    grid = read_text(data, nrows) if kind == "csv" else read_workbook(data, kind, sheet)
+    if not any(any(_filled(c) for c in row) for row in grid.rows):
+        raise refuse(N_("The file is empty."))
+    return grid
+
+
+def _filled(cell) -> bool:
+    return cell is not None and (not isinstance(cell, str) or cell.strip() != "")

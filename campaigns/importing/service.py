@@ -1,0 +1,224 @@
+"""Import batches: store an upload, preview and map it, check it, then apply it all or nothing.
+
+Used the same way by the web pages, the command line and the background jobs.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from .. import audit, priority
+from ..errors import DomainError, N_, NotFound
+from ..models import (Campaign, ClientCompany, DebtorAccount, ImportBatch, ImportKind, ImportRejection, ImportStatus)
+from . import checking, columns, header, loading, mapping, reading, updating
+from .parsing import text
+
+DEFAULT_MAX_BYTES = 100 * 1_000_000
+PREVIEW_ROWS = 8
+SAMPLE_ROWS = 50
+# Text files above this size are checked in chunks of rows, so that memory stays bounded (1M rows < 1.5 GB).
+LARGE_TEXT_BYTES = 20_000_000
+HEAD_ROWS = 200
+CHUNK_ROWS = 100_000
+
+
+@dataclass
+class Analysis:
+    """What the mapping page shows: the sheet, the header row, the first rows and the suggested mapping."""
+    grid: reading.Grid
+    header_index: int
+    header: list[str]
+    preview: list[list[str]]
+    suggested: dict[str, list[str]]
+
+
+def store_upload(session: Session, campaign: Campaign, file_name: str, data: bytes, upload_folder: str,
+                 user_id: int | None = None, kind: ImportKind = ImportKind.INITIAL,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> ImportBatch:
+    """Keep the original file with its sha256; refuse unreadable files and a file already loaded."""
+    if len(data) > max_bytes:
+        raise reading.refuse(N_("The file is larger than the limit of {limit} MB."), limit=max_bytes // 1_000_000)
+    reading.detect_kind(data, file_name)
+    sha = hashlib.sha256(data).hexdigest()
+    earlier = session.scalar(sa.select(ImportBatch).where(
+        ImportBatch.campaign_id == campaign.id, ImportBatch.sha256 == sha,
+        ImportBatch.status.in_([ImportStatus.APPLIED, ImportStatus.QUEUED, ImportStatus.RUNNING])))
+    if earlier is not None:
+        raise DomainError(N_("This file was already loaded into this campaign on {day} (import {batch})."),
+                          field="file", day=earlier.created_at.strftime("%d/%m/%Y"), batch=earlier.id)
+    if kind is ImportKind.INITIAL and session.scalar(
+            sa.select(DebtorAccount.id).where(DebtorAccount.campaign_id == campaign.id).limit(1)):
+        raise DomainError(N_("This campaign already has receivables: load the new file as an update."), field="file")
+    folder = Path(upload_folder) / str(campaign.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{sha}{Path(file_name).suffix.lower()[:8]}"
+    path.write_bytes(data)
+    batch = ImportBatch(campaign_id=campaign.id, kind=kind, status=ImportStatus.UPLOADED, file_name=file_name[:255],
+                        stored_path=str(path), sha256=sha, size_bytes=len(data), uploaded_by_id=user_id,
+                        currency=campaign.currency)
+    session.add(batch)
+    session.flush()
+    audit.record(session, user_id, "import.upload", batch, campaign_id=campaign.id, file=file_name, sha256=sha)
+    return batch
+
+
+def get_batch(session: Session, campaign_id: int, batch_id: int) -> ImportBatch:
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None or batch.campaign_id != campaign_id:
+        raise NotFound(N_("No such import."))
+    return batch
+
+
+def analyse(session: Session, batch: ImportBatch, sheet: str | None = None, data: bytes | None = None) -> Analysis:
+    """Read the stored file (only its head when it is a large text file) and suggest a mapping."""
+    data = data if data is not None else Path(batch.stored_path).read_bytes()
+    nrows = HEAD_ROWS if len(data) > LARGE_TEXT_BYTES else None
+    grid = reading.read_file(data, batch.file_name, sheet=sheet or batch.sheet_name, nrows=nrows)
+    index = header.find_header(grid.rows)
+    names = _unique_names([text(c) for c in grid.rows[index]])
+    grid.rows[index] = names
+    body = [[text(c) for c in row] for row in grid.rows[index + 1:index + 1 + SAMPLE_ROWS]]
+    campaign = session.get(Campaign, batch.campaign_id)
+    company = session.get(ClientCompany, campaign.client_company_id)
+    suggested = mapping.suggest(names, body, remembered=company.column_mapping if company else None)
+    preview = [row for row in body if any(row)][:PREVIEW_ROWS]
+    return Analysis(grid, index, names, preview, suggested)
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """Header names made unique and non-empty, so a mapping can name any column."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names):
+        name = name or f"#{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def check(session: Session, batch: ImportBatch, chosen: dict[str, list[str]] | None = None, sheet: str | None = None,
+          translate=lambda s: s, keep: bool = True) -> checking.CheckResult:
+    """Check every row with the chosen mapping; record the counts and rejections on the batch (nothing else)."""
+    data = Path(batch.stored_path).read_bytes()
+    analysis = analyse(session, batch, sheet, data)
+    chosen = validate_mapping(analysis, chosen or analysis.suggested)
+    campaign = session.get(Campaign, batch.campaign_id)
+    result = _check_rows(data, analysis, chosen, campaign.currency, translate)
+    del data
+    if result.accepted + result.rejected == 0:
+        raise DomainError(N_("The file has column headers but no invoice rows."), field="file")
+    batch.sheet_name = analysis.grid.sheet
+    batch.header_row = analysis.header_index + 1
+    batch.mapping = chosen
+    _record_counts(batch, result)
+    if keep:
+        session.execute(sa.delete(ImportRejection).where(ImportRejection.batch_id == batch.id))
+        if result.rejections:
+            session.execute(sa.insert(ImportRejection), [
+                {"batch_id": batch.id, "row_number": r.row, "column": r.column and r.column[:200],
+                 "reason": r.reason, "raw": r.raw} for r in result.rejections])
+        if batch.kind is ImportKind.UPDATE:
+            batch.changes_summary = updating.diff(session, batch.campaign_id, result).counts()
+        batch.status = ImportStatus.CHECKED
+        session.flush()
+    return result
+
+
+def validate_mapping(analysis: Analysis, chosen: dict) -> dict[str, list[str]]:
+    """The mapping without empty choices; refused when it names unknown columns or leaves out required fields."""
+    chosen = {f: [c for c in cols if c] for f, cols in chosen.items() if f in mapping.FIELDS}
+    chosen = {f: cols for f, cols in chosen.items() if cols}
+    unknown = [c for cols in chosen.values() for c in cols if c not in analysis.header]
+    if unknown:
+        raise DomainError(N_("The file has no column named {columns}."), field="mapping", columns=", ".join(unknown))
+    missing = mapping.missing_required(chosen)
+    if missing:
+        raise DomainError(N_("Required columns are not mapped: {fields}."), field="mapping", fields=", ".join(missing))
+    return chosen
+
+
+def _check_rows(data: bytes, analysis: Analysis, chosen: dict, currency: str, translate) -> checking.CheckResult:
+    """The whole grid at once, or a large text file chunk by chunk below its header."""
+    grid, index = analysis.grid, analysis.header_index
+    if grid.truncated:
+        try:
+            order = []
+            for field in ("due_date", "invoice_date"):
+                column = chosen.get(field, [None])[0]
+                order.append(column is not None and columns.month_first(columns.texts(
+                    reading.text_column(data, grid, index + 1, analysis.header.index(column)))))
+            return checking.check(grid.rows[:index + 1], index, chosen, currency, translate,
+                                  more=reading.text_chunks(data, grid, index + 1, CHUNK_ROWS), month_first=tuple(order))
+        except pd.errors.ParserError:
+            grid = reading.read_file(data, "")
+            grid.rows[index] = analysis.header
+    return checking.check(grid.rows, index, chosen, currency, translate)
+
+
+def _record_counts(batch: ImportBatch, result: checking.CheckResult) -> None:
+    batch.rows_read, batch.accepted, batch.rejected, batch.skipped = (
+        result.rows_read, result.accepted, result.rejected, result.skipped)
+    batch.debtors_count, batch.invoices_count = len(result.debtors), len(result.invoices)
+    batch.total_outstanding_cents = result.total_outstanding_cents
+    batch.quality = result.quality()
+    batch.progress_total = len(result.debtors) + len(result.invoices)
+
+
+def confirm(session: Session, batch: ImportBatch, user_id: int | None = None) -> None:
+    """The manager confirmed: the batch waits for a worker."""
+    if batch.status is not ImportStatus.CHECKED:
+        raise DomainError(N_("This import cannot be confirmed in its current state."))
+    batch.status = ImportStatus.QUEUED
+    audit.record(session, user_id, "import.confirm", batch, campaign_id=batch.campaign_id)
+    session.flush()
+
+
+def apply(session: Session, batch: ImportBatch, translate=lambda s: s, progress=None,
+          result: checking.CheckResult | None = None) -> checking.CheckResult:
+    """Write the batch in the caller's transaction: every accepted row, or nothing if anything fails.
+
+    ``result`` is the check just made in the same process (command line); a worker checks the stored file again.
+    """
+    if result is None:
+        result = check(session, batch, batch.mapping, batch.sheet_name, translate, keep=False)
+    campaign = session.get(Campaign, batch.campaign_id)
+    batch.status = ImportStatus.RUNNING
+    if batch.kind is ImportKind.UPDATE:
+        changes = updating.diff(session, campaign.id, result)
+        batch.changes_summary = changes.counts()
+        updating.apply(session, campaign, batch.id, result, changes)
+    else:
+        loading.load(session, campaign.id, batch.id, result, progress)
+    priority.recompute_campaign(session, campaign.id)
+    company = session.get(ClientCompany, campaign.client_company_id)
+    company.column_mapping = batch.mapping
+    batch.status = ImportStatus.APPLIED
+    batch.applied_at = datetime.now(timezone.utc)
+    batch.progress_done = batch.progress_total
+    audit.record(session, batch.uploaded_by_id, "import.apply", batch, campaign_id=campaign.id,
+                 accepted=result.accepted, rejected=result.rejected, debtors=len(result.debtors))
+    session.flush()
+    return result
+
+
+def mark_failed(session: Session, batch_id: int, message: str) -> None:
+    """After a rollback: the batch says why nothing was written."""
+    batch = session.get(ImportBatch, batch_id)
+    batch.status = ImportStatus.FAILED
+    batch.error = message[:2000]
+    session.flush()
+
+
+def batches(session: Session, campaign_id: int) -> list[ImportBatch]:
+    return session.scalars(sa.select(ImportBatch).where(ImportBatch.campaign_id == campaign_id)
+                           .order_by(ImportBatch.id.desc())).all()

@@ -1,0 +1,149 @@
+"""Update files during the mission: what changed since the last file, then apply it and judge promises."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..models import (Campaign, DebtorAccount, Invoice, InvoiceChange, InvoiceChangeKind, InvoiceStatus, Promise,
+                      PromiseStatus, QueueState)
+from ..models.calls import promise_invoices
+from .checking import CheckResult
+from . import loading
+
+@dataclass
+class Diff:
+    """Invoice changes an update file would make, before anything changes."""
+    # (invoice id, kind, old outstanding, new outstanding)
+    changes: list[tuple] = field(default_factory=list)
+    new: list[tuple] = field(default_factory=list)  # invoice tuples from the check, for new invoices
+
+    def counts(self) -> dict[str, int]:
+        counts = {k.value: 0 for k in InvoiceChangeKind}
+        for change in self.changes:
+            counts[change[1].value] += 1
+        counts[InvoiceChangeKind.NEW.value] = len(self.new)
+        return counts
+
+
+def diff(session: Session, campaign_id: int, result: CheckResult) -> Diff:
+    """Compare the file with the campaign's open invoices, matched by debtor and invoice number."""
+    current = session.execute(
+        sa.select(Invoice.id, DebtorAccount.grouping_key, Invoice.number, Invoice.outstanding_cents, Invoice.status)
+        .join(DebtorAccount, DebtorAccount.id == Invoice.debtor_id)
+        .where(Invoice.campaign_id == campaign_id)).all()
+    known = {(key, number): (inv_id, out, status) for inv_id, key, number, out, status in current}
+    out = Diff()
+    seen = set()
+    for inv in result.invoices:
+        key, number, new_out = inv[0], inv[1], inv[5]
+        match = known.get((key, number))
+        if match is None:
+            out.new.append(inv)
+            continue
+        seen.add((key, number))
+        inv_id, old, status = match
+        if status in (InvoiceStatus.PAID, InvoiceStatus.CANCELLED) and new_out == old:
+            continue
+        if new_out <= 0 < old:
+            kind = InvoiceChangeKind.PAID
+        elif new_out < old:
+            kind = InvoiceChangeKind.PARTLY_PAID
+        elif new_out > old:
+            kind = InvoiceChangeKind.INCREASED
+        else:
+            kind = InvoiceChangeKind.UNCHANGED
+        out.changes.append((inv_id, kind, old, new_out))
+    for (key, number), (inv_id, old, status) in known.items():
+        if (key, number) not in seen and status not in (InvoiceStatus.PAID, InvoiceStatus.CANCELLED) and old > 0:
+            out.changes.append((inv_id, InvoiceChangeKind.PAID, old, 0))
+    return out
+
+
+def apply(session: Session, campaign: Campaign, batch_id: int, result: CheckResult, changes: Diff,
+          today: date | None = None) -> None:
+    """Apply the changes in the caller's transaction, record each in the batch, refresh debtors, judge promises."""
+    now = datetime.now(timezone.utc)
+    today = today or now.date()
+    for inv_id, kind, old, new in changes.changes:
+        values = {"outstanding_cents": new}
+        if kind is InvoiceChangeKind.PAID or new <= 0:
+            values.update(status=InvoiceStatus.PAID, paid_at=now)
+        session.execute(sa.update(Invoice).where(Invoice.id == inv_id).values(**values))
+        session.add(InvoiceChange(batch_id=batch_id, invoice_id=inv_id, kind=kind, old_outstanding_cents=old,
+                                  new_outstanding_cents=new))
+    if changes.new:
+        _insert_new(session, campaign.id, batch_id, result, changes.new)
+    session.flush()
+    _refresh_debtors(session, campaign.id)
+    judge_promises(session, campaign, today)
+
+
+def _insert_new(session: Session, campaign_id: int, batch_id: int, result: CheckResult, new: list[tuple]) -> None:
+    """New invoices: under their existing debtor, or under a debtor account created for them."""
+    keys = {inv[0] for inv in new}
+    existing = dict(session.execute(sa.select(DebtorAccount.grouping_key, DebtorAccount.id).where(
+        DebtorAccount.campaign_id == campaign_id, DebtorAccount.grouping_key.in_(keys))).all())
+    partial = CheckResult(header=result.header, currency=result.currency)
+    partial.debtors = {k: result.debtors[k] for k in keys if k not in existing}
+    partial.invoices = [inv for inv in new if inv[0] not in existing]
+    loading.load(session, campaign_id, batch_id, partial)
+    for key, number, inv_date, due, amount, out, cur, row in new:
+        if key in existing:
+            session.add(Invoice(campaign_id=campaign_id, debtor_id=existing[key], number=number, invoice_date=inv_date,
+                                due_date=due, amount_cents=amount, initial_outstanding_cents=out,
+                                outstanding_cents=out, currency=cur, import_batch_id=batch_id, source_row=row,
+                                status=InvoiceStatus.OPEN if out > 0 else InvoiceStatus.PAID))
+    session.flush()
+    session.execute(sa.insert(InvoiceChange), [
+        {"batch_id": batch_id, "invoice_id": inv_id, "kind": InvoiceChangeKind.NEW, "old_outstanding_cents": None,
+         "new_outstanding_cents": out}
+        for inv_id, out in session.execute(sa.select(Invoice.id, Invoice.outstanding_cents).where(
+            Invoice.import_batch_id == batch_id))])
+
+
+def _refresh_debtors(session: Session, campaign_id: int) -> None:
+    """Totals from the invoices; debtors with nothing left to pay leave the queue."""
+    open_filter = Invoice.outstanding_cents > 0
+    totals = session.execute(
+        sa.select(Invoice.debtor_id, sa.func.sum(Invoice.outstanding_cents),
+                  sa.func.sum(sa.case((open_filter, 1), else_=0)),
+                  sa.func.min(sa.case((open_filter, Invoice.due_date), else_=None)))
+        .where(Invoice.campaign_id == campaign_id).group_by(Invoice.debtor_id)).all()
+    for debtor_id, total, count, oldest in totals:
+        values = {"total_outstanding_cents": total, "open_invoices_count": count, "oldest_due_date": oldest}
+        if total <= 0:
+            values["queue_state"] = QueueState.PAID
+        session.execute(sa.update(DebtorAccount).where(DebtorAccount.id == debtor_id).values(**values))
+
+
+def judge_promises(session: Session, campaign: Campaign, today: date) -> None:
+    """Kept when its invoices are paid; after its date plus the grace days: partly kept or broken."""
+    grace = timedelta(days=campaign.promise_grace_days or 0)
+    pending = session.scalars(sa.select(Promise).where(
+        Promise.campaign_id == campaign.id, Promise.status == PromiseStatus.PENDING)).all()
+    now = datetime.now(timezone.utc)
+    for promise in pending:
+        rows = session.execute(
+            sa.select(Invoice.initial_outstanding_cents, Invoice.outstanding_cents)
+            .join(promise_invoices, promise_invoices.c.invoice_id == Invoice.id)
+            .where(promise_invoices.c.promise_id == promise.id)).all()
+        if not rows:
+            rows = session.execute(sa.select(Invoice.initial_outstanding_cents, Invoice.outstanding_cents).where(
+                Invoice.debtor_id == promise.debtor_id)).all()
+        paid = sum(max(initial - out, 0) for initial, out in rows)
+        promise.paid_cents = paid
+        if rows and all(out <= 0 for _, out in rows) or (promise.amount_cents and paid >= promise.amount_cents):
+            promise.status, promise.judged_at = PromiseStatus.KEPT, now
+        elif today > promise.promised_date + grace:
+            promise.status = PromiseStatus.PARTIALLY_KEPT if paid > 0 else PromiseStatus.BROKEN
+            promise.judged_at = now
+            if promise.status is PromiseStatus.BROKEN:
+                debtor = session.get(DebtorAccount, promise.debtor_id)
+                debtor.broken_promises += 1
+                debtor.last_broken_promise_on = today
+                if debtor.queue_state is QueueState.PROMISED:
+                    debtor.queue_state = QueueState.READY
+    session.flush()

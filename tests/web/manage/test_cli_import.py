@@ -1,0 +1,76 @@
+"""Operations create, import into, staff and start campaigns from the command line."""
+import json
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from campaigns.models import Campaign, CampaignStatus, DebtorAccount, Invoice, Role
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def invoke(app, *args):
+    return app.test_cli_runner().invoke(args=["campaign", *[str(a) for a in args]])
+
+
+def create(app):
+    result = invoke(app, "create", "--client", "Acme SA", "--name", "Relance Q4", "--start", "2026-11-01",
+                    "--end", "2026-12-20")
+    assert result.exit_code == 0, result.output
+    return int(result.output.strip().splitlines()[-1])
+
+
+def test_create_prints_the_new_campaign_id_on_its_last_line(app, db):
+    campaign_id = create(app)
+    campaign = db.get(Campaign, campaign_id)
+    assert campaign.name == "Relance Q4" and campaign.client_company.name == "Acme SA"
+    assert campaign.status is CampaignStatus.DRAFT
+
+
+def test_import_with_json_prints_the_counts_and_rejections(app, db):
+    campaign_id = create(app)
+    result = invoke(app, "import", campaign_id, DATA / "sage_balance_cp1252.csv", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert {k: summary[k] for k in ("rows_read", "accepted", "rejected", "skipped", "debtors", "invoices")} == {
+        "rows_read": 22, "accepted": 12, "rejected": 3, "skipped": 7, "debtors": 5, "invoices": 12}
+    assert summary["total_outstanding"] == "34059.57"
+    assert {"row": 22, "column": "Reste dû", "reason": "unreadable amount: “à voir”"} in summary["rejections"]
+    assert db.scalar(sa.select(sa.func.count()).select_from(Invoice).where(Invoice.campaign_id == campaign_id)) == 12
+
+
+def test_dry_run_checks_everything_and_writes_nothing(app, db):
+    campaign_id = create(app)
+    result = invoke(app, "import", campaign_id, DATA / "receivables.xlsx", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Dry run: nothing written." in result.output and "accepted 12, rejected 3" in result.output
+    assert db.scalar(sa.select(sa.func.count()).select_from(DebtorAccount)) == 0
+
+
+def test_map_overrides_the_suggested_mapping(app):
+    campaign_id = create(app)
+    result = invoke(app, "import", campaign_id, DATA / "sage_balance_cp1252.csv", "--map", "outstanding=Montant TTC",
+                    "--json", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.strip().splitlines()[-1])["accepted"] == 12
+
+
+def test_a_refused_file_exits_non_zero_with_a_clear_message(app):
+    campaign_id = create(app)
+    result = invoke(app, "import", campaign_id, DATA / "protected.xlsx")
+    assert result.exit_code != 0 and "protected by a password" in result.output
+    assert invoke(app, "import", campaign_id, DATA / "sage_balance_cp1252.csv").exit_code == 0
+    again = invoke(app, "import", campaign_id, DATA / "sage_balance_cp1252.csv", "--update")
+    assert again.exit_code != 0 and "already loaded" in again.output
+
+
+def test_assign_start_and_pause(app, db, app_make):
+    agent = app_make.user(Role.AGENT, email="nadia@example.fr")
+    campaign_id = create(app)
+    assert invoke(app, "assign", campaign_id, "nadia@example.fr").exit_code == 0
+    assert invoke(app, "start", campaign_id).exit_code == 0
+    assert invoke(app, "pause", campaign_id).exit_code == 0
+    db.expire_all()
+    campaign = db.get(Campaign, campaign_id)
+    assert [u.id for u in campaign.agents] == [agent.id] and campaign.status is CampaignStatus.PAUSED
+    assert invoke(app, "pause", campaign_id).exit_code != 0

@@ -1,0 +1,159 @@
+"""A manager creates a campaign, uploads the client's file, maps it, checks it, confirms and sees the summary."""
+import io
+import re
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from campaigns.models import (Campaign, CampaignStatus, DebtorAccount, ImportBatch, ImportStatus, Role)
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def upload(web, campaign, name, kind="initial"):
+    return web.post(f"/manage/campaigns/{campaign.id}/imports",
+                    data={"file": (io.BytesIO((DATA / name).read_bytes()), name), "kind": kind},
+                    content_type="multipart/form-data")
+
+
+def manager(web, app_make):
+    user = app_make.user(Role.MANAGER)
+    web.login(user)
+    return user
+
+
+def test_a_manager_creates_a_campaign_for_a_new_client(web, app_make, db):
+    manager(web, app_make)
+    assert "Nouvelle campagne" in web.get("/").get_data(as_text=True)
+    response = web.post("/manage/campaigns/new", data={"new_client": "Acme SA", "name": "Relance Q4",
+                                                        "start": "2026-11-01", "end": "2026-12-20"})
+    assert response.status_code == 303
+    campaign = db.scalar(sa.select(Campaign).where(Campaign.name == "Relance Q4"))
+    assert campaign.client_company.name == "Acme SA" and campaign.status is CampaignStatus.DRAFT
+
+
+def test_creating_a_campaign_without_a_name_answers_422_with_the_error(web, app_make):
+    manager(web, app_make)
+    response = web.post("/manage/campaigns/new", data={"new_client": "Acme SA", "name": ""})
+    assert response.status_code == 422
+
+
+def test_upload_map_check_confirm_and_summary(web, app_make, db):
+    manager(web, app_make)
+    campaign = app_make.campaign(status=CampaignStatus.DRAFT)
+    response = upload(web, campaign, "sage_balance_cp1252.csv")
+    assert response.status_code == 303
+    mapping_url = response.headers["Location"]
+    page = web.get(mapping_url).get_data(as_text=True)
+    assert "Boulangerie Martin" in page and "00042" in page  # preview with leading zeros
+    assert re.search(r'name="col-7".*?<option value="invoice_number" selected', page, re.S)
+    form = {f"col-{i}": f for i, f in enumerate(
+        ["customer_code", "company_name", "siren", "contact_name", "phone", "phone", "email", "invoice_number",
+         "invoice_date", "due_date", "amount", "outstanding", "segment"])}
+    response = web.post(mapping_url, data=form)
+    assert response.status_code == 303
+    batch_url = response.headers["Location"]
+    page = web.get(batch_url).get_data(as_text=True)
+    assert 'id="count-read">22<' in page and 'id="count-accepted">12<' in page
+    assert 'id="count-rejected">3<' in page and 'id="count-skipped">7<' in page
+    assert "montant illisible" in page  # the reason, in French
+    batch = db.scalar(sa.select(ImportBatch))
+    assert batch.status is ImportStatus.CHECKED
+    assert db.scalar(sa.select(sa.func.count()).select_from(DebtorAccount)) == 0  # nothing before confirmation
+    response = web.post(f"{batch_url}/confirm")
+    assert response.status_code == 303
+    fragment = web.get(batch_url, htmx=True).get_data(as_text=True)
+    assert 'id="import-status"' in fragment and "<html" not in fragment  # htmx gets the fragment only
+    assert "5 débiteurs et 12 factures" in fragment
+    db.expire_all()
+    assert db.get(ImportBatch, batch.id).status is ImportStatus.APPLIED
+    assert db.scalar(sa.select(sa.func.count()).select_from(DebtorAccount)) == 5
+    download = web.get(f"{batch_url}/rejected.xlsx")
+    assert download.status_code == 200 and download.data[:2] == b"PK"
+
+
+def test_the_rejected_rows_download_holds_the_original_columns_and_the_reason(web, app_make):
+    from python_calamine import CalamineWorkbook
+    manager(web, app_make)
+    campaign = app_make.campaign(status=CampaignStatus.DRAFT)
+    mapping_url = upload(web, campaign, "receivables.xlsx").headers["Location"]
+    page = web.get(mapping_url).get_data(as_text=True)
+    form = dict(re.findall(r'name="(col-\d+)"[^>]*>.*?<option value="(\w+)" selected', page, re.S))
+    batch_url = web.post(mapping_url, data=form).headers["Location"]
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(web.get(f"{batch_url}/rejected.xlsx").data)) \
+        .get_sheet_by_index(0).to_python()
+    assert rows[0][:4] == ["Ligne", "Colonne", "Motif", "Code client"]
+    assert len(rows) == 4 and any("31/02/2026" in str(r[2]) for r in rows)
+
+
+def test_missing_required_columns_answer_422_naming_them(web, app_make):
+    manager(web, app_make)
+    campaign = app_make.campaign(status=CampaignStatus.DRAFT)
+    mapping_url = upload(web, campaign, "sage_balance_cp1252.csv").headers["Location"]
+    response = web.post(mapping_url, data={"col-1": "company_name"})
+    assert response.status_code == 422
+    assert "invoice_number" in response.get_data(as_text=True)
+
+
+def test_a_password_protected_workbook_is_refused_and_nothing_is_kept(web, app_make, db):
+    manager(web, app_make)
+    campaign = app_make.campaign(status=CampaignStatus.DRAFT)
+    response = upload(web, campaign, "protected.xlsx")
+    assert response.status_code == 303
+    page = web.get(response.headers["Location"]).get_data(as_text=True)
+    assert "mot de passe" in page
+    assert db.scalar(sa.select(sa.func.count()).select_from(ImportBatch)) == 0
+
+
+def test_an_update_file_shows_the_changes_before_confirmation(web, app_make, db):
+    manager(web, app_make)
+    campaign = app_make.campaign(status=CampaignStatus.ACTIVE)
+    for name, kind in (("sage_balance_cp1252.csv", "initial"), ("odoo_export_bom.csv", "update")):
+        mapping_url = upload(web, campaign, name, kind).headers["Location"]
+        page = web.get(mapping_url).get_data(as_text=True)
+        form = dict(re.findall(r'name="(col-\d+)"[^>]*>.*?<option value="(\w+)" selected', page, re.S))
+        batch_url = web.post(mapping_url, data=form).headers["Location"]
+        if kind == "initial":
+            web.post(f"{batch_url}/confirm")
+    page = web.get(batch_url).get_data(as_text=True)
+    assert 'id="changes"' in page and "Factures désormais payées" in page
+
+
+def test_managers_assign_negotiators_and_start_the_campaign(web, app_make, db):
+    manager(web, app_make)
+    agent = app_make.user(Role.AGENT)
+    campaign = app_make.campaign(status=CampaignStatus.DRAFT)
+    page = web.get(f"/manage/campaigns/{campaign.id}").get_data(as_text=True)
+    assert agent.name in page
+    assert web.post(f"/manage/campaigns/{campaign.id}/agents", data={"agent_ids": [str(agent.id)]}).status_code == 303
+    assert web.post(f"/manage/campaigns/{campaign.id}/status/start").status_code == 303
+    db.expire_all()
+    campaign = db.get(Campaign, campaign.id)
+    assert campaign.status is CampaignStatus.ACTIVE and [a.id for a in campaign.agents] == [agent.id]
+
+
+def test_agents_cannot_reach_the_manager_pages(web, app_make):
+    agent = app_make.user(Role.AGENT)
+    campaign = app_make.campaign(agents=[agent])
+    web.login(agent)
+    assert web.get(f"/manage/campaigns/{campaign.id}").status_code in (403, 404)
+
+
+def test_a_post_without_the_csrf_token_is_refused(web, app_make):
+    manager(web, app_make)
+    campaign = app_make.campaign(status=CampaignStatus.DRAFT)
+    assert web.post(f"/manage/campaigns/{campaign.id}/status/start", csrf=False).status_code == 400
+
+
+def test_a_large_file_is_checked_in_the_background_and_the_page_follows_it(web, app_make, db, monkeypatch):
+    from app.manage import imports
+    monkeypatch.setattr(imports, "INLINE_CHECK_BYTES", 0)
+    manager(web, app_make)
+    campaign = app_make.campaign(status=CampaignStatus.DRAFT)
+    mapping_url = upload(web, campaign, "sage_balance_cp1252.csv").headers["Location"]
+    page = web.get(mapping_url).get_data(as_text=True)
+    form = dict(re.findall(r'name="(col-\d+)"[^>]*>.*?<option value="(\w+)" selected', page, re.S))
+    batch_url = web.post(mapping_url, data=form).headers["Location"]
+    page = web.get(batch_url).get_data(as_text=True)
+    assert 'id="count-accepted">12<' in page and "montant illisible" in page
+    assert db.scalar(sa.select(ImportBatch.status)) is ImportStatus.CHECKED
