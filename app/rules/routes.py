@@ -1,0 +1,76 @@
+"""One form: ``rules.edit`` (campaign_id). Staff only; 422 with inline errors."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from campaigns import rules as domain
+from campaigns.access import get_visible_campaign
+from campaigns.errors import NotFound, ValidationError
+from campaigns.models import DebtorAccount, Role
+from campaigns.priority import weights_for
+
+from ..auth.permissions import roles_required
+from ..errors import domain_message
+from ..extensions import db
+from . import bp
+
+WINDOWS = 3
+
+
+def _segments(campaign):
+    found = db.session.scalars(sa.select(DebtorAccount.segment).where(
+        DebtorAccount.campaign_id == campaign.id, DebtorAccount.segment.is_not(None)).distinct().limit(30)).all()
+    return [""] + sorted({s for s in found if s} | {s.segment for s in campaign.scripts if s.segment})
+
+
+@bp.route("/campaigns/<int:campaign_id>", methods=["GET", "POST"])
+@roles_required(Role.MANAGER, Role.ADMIN)
+def edit(campaign_id: int):
+    try:
+        campaign = get_visible_campaign(db.session, current_user, campaign_id)
+    except NotFound:
+        abort(404)
+    segments = _segments(campaign)
+    errors = {}
+    if request.method == "POST":
+        f = request.form
+        try:
+            domain.save_settings(
+                db.session, campaign, current_user.id,
+                weights={k: f.get(f"weight_{k}", "") for k in weights_for(None)},
+                hours={"days": f.getlist("days"), "exclude_holidays": f.get("exclude_holidays") == "1",
+                       "windows": [(f.get(f"window_{i}_start", ""), f.get(f"window_{i}_end", ""))
+                                   for i in range(WINDOWS)]},
+                lease_minutes=f.get("lease_minutes"), max_attempts=f.get("max_attempts"),
+                promise_grace_days=f.get("promise_grace_days"),
+                callback_grace_minutes=f.get("callback_grace_minutes"),
+                delays={k: f.get(f"delay_{k}", "") for k in domain.SETTABLE_DELAYS},
+                scripts={seg: (f.get(f"script_{i}_title", ""), f.get(f"script_{i}_body", ""))
+                         for i, seg in enumerate(segments)})
+        except ValidationError as exc:
+            errors = {name: domain_message(err) for name, err in exc.errors.items()}
+        else:
+            db.session.commit()
+            flash(_("Queue settings saved; priorities recomputed."), "success")
+            return redirect(url_for("rules.edit", campaign_id=campaign.id), 303)
+    hours = campaign.calling_hours or {}
+    windows = list(hours.get("windows") or []) + [["", ""]] * WINDOWS
+    rules_now = domain.rules_for(campaign)
+    scripts = {s.segment: s for s in campaign.scripts}
+    return render_template(
+        "rules/edit.html", campaign=campaign, form=request.form if errors else None, errors=errors,
+        weights=weights_for(campaign), hours=hours, windows=windows[:WINDOWS], delays=domain.SETTABLE_DELAYS,
+        rules_now=rules_now, defaults=domain.DEFAULT_RULES, segments=segments, scripts=scripts, default_weights=__import__("campaigns.priority", fromlist=["x"]).DEFAULT_WEIGHTS,
+        day_names=[_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"),
+                   _("Sunday")],
+        weight_labels={"amount": _("Amount owed (per 1,000 €)"), "age": _("Age of the debt (per month late)"),
+                       "broken_promise": _("Broken promise"), "callback": _("Callback due"),
+                       "attempts": _("Attempt without contact (subtracted)")},
+        delay_labels={"no_answer": _("No answer"), "busy": _("Busy"), "voicemail": _("Voicemail"),
+                      "switchboard": _("Switchboard"), "wrong_party": _("Wrong party"),
+                      "wrong_number": _("Wrong number (another number left)"),
+                      "right_party": _("Debtor reached, nothing agreed"), "motive": _("Non-blocking motive")},
+    ), 422 if errors else 200

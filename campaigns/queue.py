@@ -1,0 +1,185 @@
+"""The prioritised call queue: claim the next debtor under a lease, renew, release, explain.
+
+PostgreSQL: one statement, ``WITH c AS (SELECT ... FOR UPDATE SKIP LOCKED) UPDATE ... RETURNING``,
+served by the partial index ``ix_debtor_accounts_queue`` (campaign, priority, id) on eligible rows.
+SQLite: one ``UPDATE ... WHERE id = (SELECT ... LIMIT 1) RETURNING`` (SQLite serialises writers).
+Time passing brings debtors back through ``next_action_at`` (callbacks due, promise date + grace,
+retry delays) inside the eligibility test itself; ``tick`` judges promises and refreshes priorities.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from . import priority, rules
+from .errors import N_, Conflict, NotFound
+from .models import Callback, CallbackStatus, Campaign, DebtorAccount, QueueState, User
+
+ELIGIBLE_STATES = (QueueState.READY.value, QueueState.CALLBACK.value, QueueState.PROMISED.value)
+_t = DebtorAccount.__table__
+_cb = Callback.__table__
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(timezone.utc)
+
+
+def _eligible(campaign: Campaign, agent_id: int | None, now: datetime):
+    grace = timedelta(minutes=campaign.callback_grace_minutes or 0)
+    conditions = [
+        _t.c.campaign_id == campaign.id,
+        _t.c.queue_state.in_(ELIGIBLE_STATES),
+        sa.or_(_t.c.next_action_at.is_(None), _t.c.next_action_at <= now),
+        sa.or_(_t.c.leased_by_id.is_(None), _t.c.lease_expires_at <= now),
+    ]
+    # A personal callback belongs to its agent until it is overdue by the campaign's grace.
+    someone_elses = sa.select(_cb.c.id).where(
+        _cb.c.debtor_id == _t.c.id, _cb.c.status == CallbackStatus.PENDING.value,
+        _cb.c.agent_id.is_not(None), _cb.c.due_at > now - grace)
+    if agent_id is not None:
+        someone_elses = someone_elses.where(_cb.c.agent_id != agent_id)
+    conditions.append(~sa.exists(someone_elses))
+    return sa.and_(*conditions)
+
+
+def _campaign(session: Session, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound(N_("This campaign does not exist."))
+    return campaign
+
+
+def _load(session: Session, debtor_id: int) -> DebtorAccount:
+    debtor = session.get(DebtorAccount, debtor_id, populate_existing=True)
+    if debtor is None:
+        raise NotFound(N_("This debtor does not exist."))
+    return debtor
+
+
+def held_by(session: Session, campaign_id: int, agent_id: int, now: datetime | None = None) -> DebtorAccount | None:
+    now = _now(now)
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite's planner, after ANALYZE saw a column of NULLs, scans the whole table: name the index.
+        found = session.execute(sa.text(
+            "SELECT id FROM debtor_accounts INDEXED BY ix_debtor_accounts_leased_by "
+            "WHERE leased_by_id = :agent AND campaign_id = :campaign AND lease_expires_at > :now LIMIT 1"),
+            {"agent": agent_id, "campaign": campaign_id,
+             "now": now.astimezone(timezone.utc).replace(tzinfo=None)}).scalar()
+        return session.get(DebtorAccount, found) if found is not None else None
+    return session.scalars(sa.select(DebtorAccount).where(
+        DebtorAccount.campaign_id == campaign_id, DebtorAccount.leased_by_id == agent_id,
+        DebtorAccount.lease_expires_at > now).limit(1)).first()
+
+
+def claim_statement(session: Session, campaign: Campaign, agent_id: int, now: datetime):
+    """The bare locking statement (also what bench/queue_bench.py measures as the floor)."""
+    lease_until = now + timedelta(minutes=campaign.lease_minutes or 10)
+    order = (_t.c.priority.desc(), _t.c.id.desc())
+    values = dict(leased_by_id=agent_id, lease_expires_at=lease_until)
+    if session.get_bind().dialect.name == "postgresql":
+        chosen = (sa.select(_t.c.id).where(_eligible(campaign, agent_id, now)).order_by(*order).limit(1)
+                  .with_for_update(skip_locked=True).cte("chosen"))
+        return _t.update().where(_t.c.id == chosen.c.id).values(**values).returning(_t.c.id)
+    chosen = sa.select(_t.c.id).where(_eligible(campaign, agent_id, now)).order_by(*order).limit(1)
+    return _t.update().where(_t.c.id == chosen.scalar_subquery()).values(**values).returning(_t.c.id)
+
+
+def claim_next(session: Session, campaign_id: int, agent_id: int, now: datetime | None = None) -> DebtorAccount | None:
+    """Lease the most urgent callable debtor to the agent (or the one it already holds); None when empty."""
+    now = _now(now)
+    campaign = _campaign(session, campaign_id)
+    held = held_by(session, campaign_id, agent_id, now)
+    if held is not None:
+        return held
+    debtor_id = session.execute(claim_statement(session, campaign, agent_id, now)).scalar()
+    if debtor_id is None:
+        return None
+    debtor = _load(session, debtor_id)
+    if debtor.queue_state == QueueState.PROMISED:
+        from .outcomes import judge_debtor_promises
+        judge_debtor_promises(session, debtor, now)
+    return debtor
+
+
+def _lease_conflict(session: Session, debtor: DebtorAccount, agent_id: int, now: datetime,
+                    was_held: bool = False) -> Conflict:
+    """``was_held``: the agent worked on the card (saving, renewing), so its lease expired meanwhile."""
+    if debtor.leased_by_id and debtor.leased_by_id != agent_id:
+        other = session.get(User, debtor.leased_by_id)
+        name = other.name if other is not None else "?"
+        if debtor.lease_expires_at and debtor.lease_expires_at > now and not was_held:
+            return Conflict(N_("{agent} is working on this debtor now."), agent=name)
+        return Conflict(N_("Your lease expired and {agent} has taken this debtor since."), agent=name)
+    return Conflict(N_("You no longer hold this debtor: open it again."))
+
+
+def renew_lease(session: Session, debtor_id: int, agent_id: int, now: datetime | None = None) -> datetime:
+    """Extend the agent's lease (an expired lease nobody took is renewed); Conflict otherwise."""
+    now = _now(now)
+    debtor = _load(session, debtor_id)
+    campaign = session.get(Campaign, debtor.campaign_id)
+    until = now + timedelta(minutes=campaign.lease_minutes or 10)
+    done = session.execute(_t.update().where(_t.c.id == debtor_id, _t.c.leased_by_id == agent_id)
+                           .values(lease_expires_at=until)).rowcount
+    if not done:
+        raise _lease_conflict(session, _load(session, debtor_id), agent_id, now, was_held=True)
+    session.expire(debtor)
+    return until
+
+
+def release(session: Session, debtor_id: int, agent_id: int, now: datetime | None = None) -> None:
+    """Give the debtor back without an outcome; it is not offered again for a few minutes."""
+    now = _now(now)
+    debtor = _load(session, debtor_id)
+    if debtor.leased_by_id != agent_id:
+        if debtor.leased_by_id and debtor.lease_expires_at and debtor.lease_expires_at > now:
+            raise _lease_conflict(session, debtor, agent_id, now)
+        return
+    campaign = session.get(Campaign, debtor.campaign_id)
+    back = now + timedelta(minutes=rules.skip_minutes(campaign))
+    session.execute(_t.update().where(_t.c.id == debtor_id, _t.c.leased_by_id == agent_id).values(
+        leased_by_id=None, lease_expires_at=None,
+        next_action_at=sa.case((sa.and_(_t.c.next_action_at.is_not(None), _t.c.next_action_at > back),
+                                _t.c.next_action_at), else_=back)))
+    session.expire(debtor)
+
+
+def open_debtor(session: Session, debtor_id: int, agent_id: int, now: datetime | None = None) -> DebtorAccount:
+    """Lease a debtor found by search; Conflict if another agent holds a live lease on it."""
+    now = _now(now)
+    debtor = _load(session, debtor_id)
+    campaign = session.get(Campaign, debtor.campaign_id)
+    until = now + timedelta(minutes=campaign.lease_minutes or 10)
+    done = session.execute(_t.update().where(
+        _t.c.id == debtor_id,
+        sa.or_(_t.c.leased_by_id.is_(None), _t.c.leased_by_id == agent_id, _t.c.lease_expires_at <= now),
+    ).values(leased_by_id=agent_id, lease_expires_at=until)).rowcount
+    if not done:
+        raise _lease_conflict(session, _load(session, debtor_id), agent_id, now)
+    return _load(session, debtor_id)
+
+
+def explain(session: Session, debtor: DebtorAccount, now: datetime | None = None) -> list[tuple[str, dict]]:
+    """Why this debtor is (or would be) called now: (N_ template, params) parts."""
+    return priority.explanation(debtor, priority._today(now))
+
+
+def next_debtors(session: Session, campaign_id: int, limit: int = 20, now: datetime | None = None) -> list[DebtorAccount]:
+    """The next debtors any agent would get, in order (for the CLI and the manager)."""
+    now = _now(now)
+    campaign = _campaign(session, campaign_id)
+    ids = session.execute(sa.select(_t.c.id).where(_eligible(campaign, None, now))
+                          .order_by(_t.c.priority.desc(), _t.c.id.desc()).limit(limit)).scalars().all()
+    by_id = {d.id: d for d in session.scalars(sa.select(DebtorAccount).where(DebtorAccount.id.in_(ids)))}
+    return [by_id[i] for i in ids]
+
+
+def tick(session: Session, campaign_id: int, now: datetime | None = None) -> int:
+    """Periodic housekeeping: judge promises past date + grace, then recompute the campaign's priorities."""
+    from .outcomes import judge_promises
+    now = _now(now)
+    broken = judge_promises(session, campaign_id, now)
+    priority.recompute_campaign(session, campaign_id, now)
+    return broken
