@@ -1,0 +1,213 @@
+"""Turn the posted outcome form into the domain's OutcomeInput, keeping what the agent typed.
+
+Parsing problems (an unreadable date, an amount that is not a number) are collected per
+field, like the domain's own validation errors, so the form is re-rendered with every
+message next to its field and nothing lost.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+
+from campaigns.models import ContactResult, PaymentMethod
+
+PARIS = ZoneInfo("Europe/Paris")
+MOTIVE_ROWS = 3
+PLAN_ROWS = 6
+
+# The outcome keys shown on the panel: (value, key, label). "contact" is a right-party contact
+# whose content comes from the sections ticked below it (promise, motives, callback, already paid).
+OUTCOMES = [
+    ("no_answer", "n", _l("No answer")),
+    ("busy", "o", _l("Busy")),
+    ("voicemail", "m", _l("Voicemail")),
+    ("switchboard", "s", _l("Switchboard")),
+    ("wrong_party", "t", _l("Wrong party")),
+    ("wrong_number", "f", _l("Wrong number")),
+    ("contact", "c", _l("Debtor reached")),
+    ("refusal", "x", _l("Refusal to pay")),
+]
+# Sections of a contact, each with its key: pressing it selects "contact" and opens the section.
+SECTIONS = [
+    ("promise", "p", _l("Promise of payment")),
+    ("motive", "l", _l("Non-payment motive")),
+    ("callback", "r", _l("Callback")),
+    ("paid", "d", _l("Already paid")),
+]
+METHOD_LABELS = {
+    PaymentMethod.TRANSFER: _l("Bank transfer"),
+    PaymentMethod.CHEQUE: _l("Cheque"),
+    PaymentMethod.CARD: _l("Card"),
+    PaymentMethod.DIRECT_DEBIT: _l("Direct debit"),
+    PaymentMethod.LCR: _l("Bill of exchange (LCR)"),
+    PaymentMethod.CASH: _l("Cash"),
+}
+DIRECT_RESULTS = {"no_answer", "busy", "voicemail", "switchboard", "wrong_party", "wrong_number"}
+
+
+@dataclass
+class ParsedOutcome:
+    """What the form said: the domain input, or the field errors that stop it."""
+    outcome: object | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def parse_date(text: str | None) -> date | None:
+    """'2026-11-03' (date inputs) or '03/11/2026' (typed the French way); None when empty."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def parse_amount(text: str | None) -> int | None:
+    """'12 480,00', '12480.5', '12 480 €' -> cents; None when empty. Never a float."""
+    text = (text or "").strip().replace("€", "")
+    text = re.sub(r"[\s\u00a0\u202f']", "", text)
+    if not text:
+        return None
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    if not re.fullmatch(r"-?\d+(\.\d{1,2})?", text):
+        raise ValueError(text)
+    units, _, dec = text.partition(".")
+    sign = -1 if units.startswith("-") else 1
+    return sign * (abs(int(units)) * 100 + int((dec + "00")[:2]))
+
+
+def parse_ids(values: list[str]) -> list[int] | None:
+    """Selected invoice ids; None means 'all invoices' (nothing ticked or 'all')."""
+    ids = [int(v) for v in values if v.isdigit()]
+    return ids or None
+
+
+def parse_outcome(form, started_at: datetime | None = None) -> ParsedOutcome:
+    """Read the outcome form (a MultiDict) into an OutcomeInput, or field errors."""
+    from campaigns.outcomes import (AlreadyPaidInput, CallbackInput, MotiveInput, OutcomeInput,
+                                    PromiseInput)
+
+    errors: dict[str, str] = {}
+    choice = form.get("outcome", "")
+    if choice in DIRECT_RESULTS:
+        result = ContactResult(choice)
+    elif choice == "contact":
+        result = ContactResult.RIGHT_PARTY
+    elif choice == "refusal":
+        result = ContactResult.REFUSAL
+    else:
+        errors["outcome"] = _l("Choose what happened on the call.")
+        result = None
+    contact = choice in ("contact", "refusal")
+
+    def date_field(name, required=False):
+        try:
+            value = parse_date(form.get(name))
+        except ValueError:
+            errors[name] = _l("Enter a date as dd/mm/yyyy.")
+            return None
+        if value is None and required:
+            errors[name] = _l("Enter a date.")
+        return value
+
+    def amount_field(name, required=False):
+        try:
+            value = parse_amount(form.get(name))
+        except ValueError:
+            errors[name] = _l("Enter an amount in euros, e.g. 1 250,00.")
+            return None
+        if value is None and required:
+            errors[name] = _l("Enter an amount.")
+        return value
+
+    def method_field(name):
+        try:
+            return PaymentMethod(form.get(name, ""))
+        except ValueError:
+            errors[name] = _l("Choose a payment method.")
+            return None
+
+    promise = None
+    if contact and form.get("promise_on"):
+        invoice_ids = parse_ids(form.getlist("promise_invoices"))
+        method = method_field("promise_method")
+        if form.get("plan_on"):
+            instalments = []
+            for i in range(1, PLAN_ROWS + 1):
+                if not (form.get(f"plan_date_{i}") or form.get(f"plan_amount_{i}")):
+                    continue
+                when = date_field(f"plan_date_{i}", required=True)
+                cents = amount_field(f"plan_amount_{i}", required=True)
+                if when and cents is not None:
+                    instalments.append((when, cents))
+            if not instalments and "plan_date_1" not in errors:
+                errors["plan_date_1"] = _l("Enter at least one instalment.")
+            promise = PromiseInput(promised_date=None, amount_cents=None, method=method,
+                                   invoice_ids=invoice_ids, instalments=instalments)
+        else:
+            promise = PromiseInput(promised_date=date_field("promise_date", required=True),
+                                   amount_cents=amount_field("promise_amount"),
+                                   method=method, invoice_ids=invoice_ids)
+
+    motives = []
+    if contact and form.get("motive_on"):
+        for i in range(1, MOTIVE_ROWS + 1):
+            code = form.get(f"motive_{i}_code", "").strip()
+            if not code:
+                continue
+            motives.append(MotiveInput(
+                invoice_ids=parse_ids(form.getlist(f"motive_{i}_invoices")),
+                motive_code=code,
+                details=form.get(f"motive_{i}_details", "").strip() or None,
+                documents_requested=form.get(f"motive_{i}_documents", "").strip() or None,
+                disputed_amount_cents=amount_field(f"motive_{i}_disputed"),
+            ))
+        if not motives:
+            errors["motive_1_code"] = _l("Choose a motive.")
+
+    callback = None
+    if form.get("callback_on"):
+        when = date_field("callback_date", required=True)
+        hour = form.get("callback_time", "").strip()
+        try:
+            at = time.fromisoformat(hour) if hour else None
+        except ValueError:
+            at = None
+        if at is None:
+            errors["callback_time"] = _l("Enter a time as hh:mm.")
+        if when and at:
+            callback = CallbackInput(due_at=datetime.combine(when, at, PARIS),
+                                     personal=form.get("callback_scope", "personal") != "team",
+                                     note=form.get("callback_note", "").strip() or None)
+
+    already_paid = None
+    if contact and form.get("paid_on"):
+        paid_on = date_field("paid_date", required=True)
+        method = method_field("paid_method")
+        if paid_on and method:
+            already_paid = AlreadyPaidInput(paid_on=paid_on, method=method,
+                                            invoice_ids=parse_ids(form.getlist("paid_invoices")))
+
+    if errors:
+        return ParsedOutcome(errors=errors)
+    return ParsedOutcome(outcome=OutcomeInput(
+        result=result,
+        notes=form.get("notes", "").strip() or None,
+        promise=promise,
+        motives=motives,
+        callback=callback,
+        already_paid=already_paid,
+        new_phone=(form.get("new_phone", "").strip() or None) if choice == "wrong_number" else None,
+        phone_dialled=form.get("phone_dialled") or None,
+        started_at=started_at,
+        request_key=form.get("request_key") or None,
+        refused=choice == "refusal",
+    ))

@@ -1,0 +1,181 @@
+"""Read-only queries behind the console screens: what the card, the counter and the search show.
+
+Writes (claims, leases, outcomes) go through campaigns.queue and campaigns.outcomes only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from campaigns.access import visible_campaigns_query
+from campaigns.models import (CallAttempt, Callback, CallbackStatus, CallScript, Campaign, ContactResult,
+                              DebtorAccount, Invoice, InvoiceMotive, InvoiceStatus, MotiveStatus, Phone,
+                              Promise, PromiseStatus, QueueState, campaign_agents)
+
+PARIS = ZoneInfo("Europe/Paris")
+OPEN_INVOICE = (InvoiceStatus.OPEN, InvoiceStatus.PROMISED, InvoiceStatus.DISPUTED)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def phone_display(phone: Phone) -> str:
+    """'01 42 68 53 00' for French numbers, international format otherwise, raw when unparsable."""
+    if not phone.e164:
+        return phone.raw
+    parsed = phonenumbers.parse(phone.e164)
+    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 33 \
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(parsed, fmt)
+
+
+@dataclass
+class CampaignRow:
+    campaign: Campaign
+    to_call: int
+    callbacks_due: int
+
+
+def my_campaigns(session: Session, user, now=None) -> list[CampaignRow]:
+    """Campaigns the user may work, with what is callable now and the callbacks due."""
+    now = now or utcnow()
+    campaigns = session.scalars(visible_campaigns_query(user).order_by(Campaign.name)).all()
+    ids = [c.id for c in campaigns]
+    if not ids:
+        return []
+    to_call = dict(session.execute(
+        sa.select(DebtorAccount.campaign_id, sa.func.count())
+        .where(DebtorAccount.campaign_id.in_(ids), DebtorAccount.queue_state.in_(
+            [QueueState.READY, QueueState.CALLBACK]),
+            sa.or_(DebtorAccount.next_action_at.is_(None), DebtorAccount.next_action_at <= now))
+        .group_by(DebtorAccount.campaign_id)).all())
+    due = dict(session.execute(
+        sa.select(Callback.campaign_id, sa.func.count())
+        .where(Callback.campaign_id.in_(ids), Callback.status == CallbackStatus.PENDING,
+               Callback.due_at <= now + timedelta(minutes=15),
+               sa.or_(Callback.agent_id.is_(None), Callback.agent_id == user.id))
+        .group_by(Callback.campaign_id)).all())
+    return [CampaignRow(c, to_call.get(c.id, 0), due.get(c.id, 0)) for c in campaigns]
+
+
+def current_lease(session: Session, campaign_id: int, agent_id: int, now=None) -> DebtorAccount | None:
+    """The debtor this agent holds a live lease on in this campaign, if any."""
+    now = now or utcnow()
+    return session.scalar(sa.select(DebtorAccount).where(
+        DebtorAccount.campaign_id == campaign_id, DebtorAccount.leased_by_id == agent_id,
+        DebtorAccount.lease_expires_at > now).order_by(DebtorAccount.lease_expires_at.desc()).limit(1))
+
+
+def load_debtor(session: Session, campaign_id: int, debtor_id: int) -> DebtorAccount | None:
+    return session.scalar(sa.select(DebtorAccount).options(selectinload(DebtorAccount.phones)).where(
+        DebtorAccount.id == debtor_id, DebtorAccount.campaign_id == campaign_id))
+
+
+@dataclass
+class Card:
+    """Everything the debtor card shows, loaded in a handful of indexed queries."""
+    debtor: DebtorAccount
+    phones: list[tuple[Phone, str]]
+    invoices: list[Invoice]
+    total_cents: int
+    history: list[CallAttempt]
+    promises: list[Promise]
+    disputes: list[InvoiceMotive]
+    callbacks: list[Callback]
+    script: CallScript | None
+    lease_holder: object | None
+    emails: list[str]
+    today: date
+
+    def days_late(self, invoice: Invoice) -> int:
+        return max(0, (self.today - invoice.due_date).days)
+
+
+def card(session: Session, debtor: DebtorAccount, now=None) -> Card:
+    now = now or utcnow()
+    invoices = session.scalars(sa.select(Invoice).where(
+        Invoice.debtor_id == debtor.id, Invoice.status.in_(OPEN_INVOICE), Invoice.outstanding_cents > 0
+    ).order_by(Invoice.due_date, Invoice.number)).all()
+    history = session.scalars(sa.select(CallAttempt).options(selectinload(CallAttempt.agent)).where(
+        CallAttempt.debtor_id == debtor.id).order_by(CallAttempt.started_at.desc()).limit(15)).all()
+    promises = session.scalars(sa.select(Promise).options(
+        selectinload(Promise.instalments), selectinload(Promise.invoices)).where(
+        Promise.debtor_id == debtor.id, Promise.status == PromiseStatus.PENDING)
+        .order_by(Promise.promised_date)).all()
+    disputes = session.scalars(sa.select(InvoiceMotive).options(
+        selectinload(InvoiceMotive.motive), selectinload(InvoiceMotive.invoice)).where(
+        InvoiceMotive.debtor_id == debtor.id, InvoiceMotive.status == MotiveStatus.OPEN)).all()
+    callbacks = session.scalars(sa.select(Callback).where(
+        Callback.debtor_id == debtor.id, Callback.status == CallbackStatus.PENDING)
+        .order_by(Callback.due_at)).all()
+    scripts = {s.segment: s for s in session.scalars(sa.select(CallScript).where(
+        CallScript.campaign_id == debtor.campaign_id,
+        CallScript.segment.in_([debtor.segment or "", ""])))}
+    holder = None
+    if debtor.leased_by_id and debtor.lease_expires_at and debtor.lease_expires_at > now:
+        from campaigns.models import User
+        holder = session.get(User, debtor.leased_by_id)
+    return Card(
+        debtor=debtor,
+        phones=[(p, phone_display(p)) for p in debtor.phones],
+        invoices=list(invoices),
+        total_cents=sum(i.outstanding_cents for i in invoices),
+        history=list(history), promises=list(promises), disputes=list(disputes),
+        callbacks=list(callbacks),
+        script=scripts.get(debtor.segment or "") or scripts.get(""),
+        lease_holder=holder,
+        emails=[e.strip() for e in (debtor.emails or "").split(",") if e.strip()],
+        today=now.astimezone(PARIS).date(),
+    )
+
+
+@dataclass
+class Day:
+    calls: int
+    contacts: int
+    promises: int
+    promised_cents: int
+
+
+def agent_day(session: Session, agent_id: int, now=None) -> Day:
+    """The agent's figures since midnight, Paris time."""
+    now = now or utcnow()
+    start = datetime.combine(now.astimezone(PARIS).date(), time(0), PARIS).astimezone(timezone.utc)
+    calls, contacts = session.execute(sa.select(
+        sa.func.count(),
+        sa.func.coalesce(sa.func.sum(sa.case(
+            (CallAttempt.result.in_([ContactResult.RIGHT_PARTY, ContactResult.REFUSAL]), 1), else_=0)), 0),
+    ).where(CallAttempt.agent_id == agent_id, CallAttempt.started_at >= start)).one()
+    promises, cents = session.execute(sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(Promise.amount_cents), 0),
+    ).where(Promise.agent_id == agent_id, Promise.created_at >= start)).one()
+    return Day(int(calls), int(contacts), int(promises), int(cents))
+
+
+def search(session: Session, user, text: str, limit: int = 20) -> list[DebtorAccount]:
+    """Debtors of the user's campaigns by company name, customer code, invoice number or phone."""
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    campaign_ids = visible_campaigns_query(user).with_only_columns(Campaign.id).scalar_subquery()
+    conditions = [DebtorAccount.company_name.ilike(f"%{text}%"), DebtorAccount.customer_code == text,
+                  DebtorAccount.id.in_(sa.select(Invoice.debtor_id).where(
+                      Invoice.campaign_id.in_(campaign_ids), Invoice.number == text))]
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 6:
+        try:
+            e164 = phonenumbers.format_number(phonenumbers.parse(text, "FR"),
+                                              phonenumbers.PhoneNumberFormat.E164)
+        except phonenumbers.NumberParseException:
+            e164 = None
+        if e164:
+            conditions.append(DebtorAccount.id.in_(sa.select(Phone.debtor_id).where(Phone.e164 == e164)))
+    return list(session.scalars(sa.select(DebtorAccount).options(selectinload(DebtorAccount.campaign)).where(
+        DebtorAccount.campaign_id.in_(campaign_ids), sa.or_(*conditions))
+        .order_by(DebtorAccount.company_name).limit(limit)))

@@ -1,0 +1,247 @@
+"""Console views: thin. Parse, call campaigns.queue / campaigns.outcomes, commit, render."""
+from __future__ import annotations
+
+from flask import abort, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from .domain import outcomes, queue
+from campaigns.access import get_visible_campaign
+from campaigns.errors import Conflict, DomainError, NotFound, ValidationError
+from campaigns.models import Role
+
+from ..auth.permissions import roles_required
+from ..errors import domain_message
+from ..extensions import db, htmx
+from . import bp, reads
+from .forms import parse_outcome
+from .render import render_workspace, domain_field
+
+WORKERS = (Role.AGENT, Role.MANAGER, Role.ADMIN)
+
+
+def _campaign(campaign_id: int):
+    try:
+        return get_visible_campaign(db.session, current_user, campaign_id)
+    except NotFound:
+        abort(404)
+
+
+def _debtor(campaign, debtor_id: int):
+    debtor = reads.load_debtor(db.session, campaign.id, debtor_id)
+    if debtor is None:
+        abort(404)
+    return debtor
+
+
+def _after_change(campaign, debtor=None):
+    """After a POST: htmx gets the workspace (and the URL to show), a plain form a 303."""
+    url = url_for("console.campaign", campaign_id=campaign.id)
+    if htmx:
+        response = render_workspace(campaign, debtor)
+        response.headers["HX-Push-Url"] = url
+        return response
+    return redirect(url, 303)
+
+
+@bp.route("/")
+@roles_required(*WORKERS)
+def index():
+    """Mes campagnes: what is left to call and the callbacks due, one key to start."""
+    rows = reads.my_campaigns(db.session, current_user)
+    response = make_response(render_template("console/index.html", rows=rows))
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+@roles_required(*WORKERS)
+def campaign(campaign_id):
+    """The calling screen: the debtor the agent holds, or the button that claims the next one."""
+    campaign = _campaign(campaign_id)
+    debtor = reads.current_lease(db.session, campaign.id, current_user.id)
+    return render_workspace(campaign, debtor)
+
+
+@bp.route("/campaigns/<int:campaign_id>/next", methods=["POST"])
+@roles_required(*WORKERS)
+def next_debtor(campaign_id):
+    """Claim the next debtor (releasing the one held, if any: the agent skips it)."""
+    campaign = _campaign(campaign_id)
+    held_id = request.form.get("held", type=int)  # the skipped card says which debtor it held
+    held = reads.load_debtor(db.session, campaign.id, held_id) if held_id else \
+        reads.current_lease(db.session, campaign.id, current_user.id)
+    if held is not None and held.leased_by_id == current_user.id:
+        try:
+            queue.release(db.session, held.id, current_user.id)
+        except Conflict:
+            db.session.rollback()
+    debtor = queue.claim_next(db.session, campaign.id, current_user.id)
+    db.session.commit()
+    return _after_change(campaign, debtor)
+
+
+@bp.route("/campaigns/<int:campaign_id>/debtors/<int:debtor_id>")
+@roles_required(*WORKERS)
+def debtor(campaign_id, debtor_id):
+    """One debtor's card: worked when the user holds it, read-only (listening in) otherwise."""
+    campaign = _campaign(campaign_id)
+    return render_workspace(campaign, _debtor(campaign, debtor_id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/debtors/<int:debtor_id>/open", methods=["POST"])
+@roles_required(*WORKERS)
+def open_debtor(campaign_id, debtor_id):
+    """Take a lease on a debtor found by search; a manager may take over from an agent."""
+    campaign = _campaign(campaign_id)
+    debtor = _debtor(campaign, debtor_id)
+    takeover = request.form.get("takeover") == "1" and current_user.role in (Role.MANAGER, Role.ADMIN)
+    try:
+        for held in [reads.current_lease(db.session, campaign.id, current_user.id)]:
+            if held is not None and held.id != debtor.id:
+                queue.release(db.session, held.id, current_user.id)
+        if takeover:
+            queue.take_over(db.session, debtor.id, current_user.id) if hasattr(queue, "take_over") \
+                else _take_over(debtor)
+        else:
+            queue.open_debtor(db.session, debtor.id, current_user.id)
+    except Conflict as err:
+        db.session.rollback()
+        return render_workspace(campaign, debtor, notice=domain_message(err), status=409)
+    db.session.commit()
+    current = request.headers.get("HX-Current-URL")
+    if htmx and current and f"/console/campaigns/{campaign.id}" not in current:
+        # Found by search in another campaign: load that campaign's screen as a whole.
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url_for("console.campaign", campaign_id=campaign.id)
+        return response
+    return _after_change(campaign, debtor)
+
+
+def _take_over(debtor):
+    """A manager takes the debtor: the other agent's lease ends now, then the manager opens it.
+
+    campaigns.queue has no take-over entry point; ending the lease is the one write made here,
+    audited, and the agent who lost it is told when they next save or renew.
+    """
+    from campaigns import audit
+    from campaigns.models import DebtorAccount
+    previous = debtor.leased_by_id
+    db.session.execute(DebtorAccount.__table__.update().where(DebtorAccount.id == debtor.id)
+                       .values(lease_expires_at=reads.utcnow()))
+    db.session.expire(debtor)
+    queue.open_debtor(db.session, debtor.id, current_user.id)
+    audit.record(db.session, current_user.id, "console.take_over", debtor, previous_agent_id=previous)
+
+
+@bp.route("/campaigns/<int:campaign_id>/debtors/<int:debtor_id>/release", methods=["POST"])
+@roles_required(*WORKERS)
+def release(campaign_id, debtor_id):
+    """Put the debtor back in the queue (the agent stops working)."""
+    campaign = _campaign(campaign_id)
+    try:
+        queue.release(db.session, _debtor(campaign, debtor_id).id, current_user.id)
+    except Conflict:
+        db.session.rollback()
+    db.session.commit()
+    return _after_change(campaign, None)
+
+
+@bp.route("/campaigns/<int:campaign_id>/debtors/<int:debtor_id>/lease", methods=["POST"])
+@roles_required(*WORKERS)
+def renew(campaign_id, debtor_id):
+    """Extend the lease while the agent works on the card (console.js posts every two minutes)."""
+    campaign = _campaign(campaign_id)
+    debtor = _debtor(campaign, debtor_id)
+    lost = None
+    try:
+        queue.renew_lease(db.session, debtor.id, current_user.id)
+        db.session.commit()
+    except Conflict as err:
+        db.session.rollback()
+        lost = domain_message(err)
+    db.session.refresh(debtor)
+    response = make_response(render_template("console/_lease.html", campaign=campaign, debtor=debtor,
+                                              lost=lost), 409 if lost else 200)
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.route("/campaigns/<int:campaign_id>/debtors/<int:debtor_id>/outcome", methods=["POST"])
+@roles_required(*WORKERS)
+def outcome(campaign_id, debtor_id):
+    """Enregistrer et suivant: the outcome is committed, then the next debtor is claimed and shown."""
+    campaign = _campaign(campaign_id)
+    debtor = _debtor(campaign, debtor_id)
+    parsed = parse_outcome(request.form, started_at=_started_at())
+    if parsed.errors:
+        return render_workspace(campaign, debtor, values=request.form,
+                                errors={k: str(v) for k, v in parsed.errors.items()}, status=422)
+    try:
+        outcomes.record_outcome(db.session, debtor.id, current_user.id, parsed.outcome)
+    except ValidationError as err:
+        db.session.rollback()
+        errors = {}
+        for name, error in err.errors.items():
+            key = domain_field(name)
+            errors[key] = (errors[key] + " " if key in errors else "") + domain_message(error)
+        return render_workspace(campaign, _debtor(campaign, debtor_id), values=request.form,
+                                errors=errors, status=422)
+    except Conflict as err:
+        db.session.rollback()
+        return render_workspace(campaign, _debtor(campaign, debtor_id), values=request.form,
+                                conflict=domain_message(err), status=409)
+    except DomainError as err:
+        db.session.rollback()
+        return render_workspace(campaign, _debtor(campaign, debtor_id), values=request.form,
+                                errors={"__all__": domain_message(err)}, status=422)
+    db.session.commit()  # durable before the next debtor is shown
+    following = queue.claim_next(db.session, campaign.id, current_user.id)
+    db.session.commit()
+    if htmx:
+        response = render_workspace(campaign, following, notice=gettext("Call recorded."))
+        response.headers["HX-Push-Url"] = url_for("console.campaign", campaign_id=campaign.id)
+        return response
+    return redirect(url_for("console.campaign", campaign_id=campaign.id), 303)
+
+
+def _started_at():
+    from datetime import datetime
+    try:
+        value = datetime.fromisoformat(request.form.get("started_at", ""))
+    except ValueError:
+        return None
+    return value if value.tzinfo else None
+
+
+@bp.route("/search")
+@roles_required(*WORKERS)
+def search():
+    """Find a debtor of the user's campaigns (a debtor who calls back)."""
+    q = request.args.get("q", "")
+    results = reads.search(db.session, current_user, q)
+    template = "console/_search_results.html" if htmx else "console/search.html"
+    response = make_response(render_template(template, q=q, results=results))
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.route("/day")
+@roles_required(*WORKERS)
+def day():
+    """The agent's live counter for today."""
+    response = make_response(render_template("console/_day_counter.html",
+                                              day=reads.agent_day(db.session, current_user.id)))
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.before_request
+def _domain_ready():
+    """Until campaigns.queue and campaigns.outcomes exist there is no console to show (404).
+
+    Anonymous users and other roles still meet the access decorators (login, 403).
+    """
+    if (queue is None or outcomes is None) and current_user.is_authenticated \
+            and current_user.role in WORKERS:
+        abort(404)

@@ -1,0 +1,120 @@
+// The console's keyboard, lease countdown and renewals. No inline scripts: the CSP forbids them.
+(function () {
+  "use strict";
+  var RENEW_EVERY_MS = 120000;   // renew the lease every two minutes while the agent works
+  var WARN_BEFORE_MS = 60000;    // warn one minute before the lease expires
+  var lastActivity = Date.now();
+
+  function typing(el) {
+    return el && (el.tagName === "TEXTAREA" || el.tagName === "SELECT" ||
+      (el.tagName === "INPUT" && ["radio", "checkbox", "button", "submit"].indexOf(el.type) < 0));
+  }
+  function focusFirst(section) {
+    var target = section && (section.querySelector("[data-section-focus]") ||
+      section.querySelector("input:not([type=hidden]), select, textarea"));
+    if (target) { target.focus(); if (target.select) { target.select(); } }
+  }
+  function chooseOutcome(value) {
+    var radio = document.getElementById("outcome-" + value);
+    if (radio && !radio.checked) { radio.checked = true; }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    lastActivity = Date.now();
+    var el = event.target;
+    if (event.key === "Escape" && typing(el)) { el.blur(); return; }
+    if (event.key === "Enter" && el && el.form && el.form.id === "outcome-form" &&
+        (el.type === "radio" || el.type === "checkbox")) {
+      event.preventDefault();
+      el.form.requestSubmit();
+      return;
+    }
+    if (typing(el) || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var key = event.key.toLowerCase();
+    var focusTarget = document.querySelector('[data-key-focus="' + key + '"]');
+    if (focusTarget) { event.preventDefault(); focusTarget.focus(); return; }
+    if (key === "k" || key === "w") {
+      var details = document.querySelector(key === "k" ? "details.script" : "details.why");
+      if (details) { event.preventDefault(); details.open = !details.open; }
+      return;
+    }
+    var clickTarget = document.querySelector('[data-key-click="' + key + '"]');
+    if (clickTarget) { event.preventDefault(); clickTarget.click(); return; }
+    var section = document.querySelector('[data-section-key="' + key + '"]');
+    if (section) {
+      event.preventDefault();
+      chooseOutcome("contact");
+      section.checked = true;
+      focusFirst(document.getElementById("section-" + section.name.replace(/_on$/, "")));
+      return;
+    }
+    var target = document.querySelector('[data-key="' + key + '"]');
+    if (!target) { return; }
+    event.preventDefault();
+    if (target.type === "radio") {
+      target.checked = true;
+      target.focus();
+      if (target.value === "wrong_number") { document.getElementById("new_phone").focus(); }
+      else { var save = document.getElementById("save"); if (save) { save.focus(); } }
+    } else {
+      target.click();
+    }
+  });
+  ["mousemove", "input", "click"].forEach(function (name) {
+    document.addEventListener(name, function () { lastActivity = Date.now(); }, { passive: true });
+  });
+
+  // The next card is usable at once: no settle delay, focus set as soon as it is swapped in.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.htmx) { window.htmx.config.defaultSettleDelay = 0; }
+  });
+  // After each swap: focus where the agent types next (the first field in error, else autofocus).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var root = event.detail.elt;
+    if (!root || root.id !== "workspace") { return; }
+    var error = root.querySelector(".field-error");
+    var field = null;
+    if (error) {
+      var prev = error.previousElementSibling;
+      field = prev && (prev.matches("input, select, textarea") ? prev : prev.querySelector("input, select, textarea"));
+    }
+    field = field || root.querySelector("[autofocus]");
+    if (field) { field.focus(); }
+    // For bench/console_bench.py: from the post to the first frame showing the next card.
+    if (window.performance && performance.mark && window.requestAnimationFrame) {
+      requestAnimationFrame(function () {
+        performance.mark("console-card-shown");
+        try { performance.measure("console-next", "console-save", "console-card-shown"); } catch (e) { /* no start */ }
+      });
+    }
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt && (event.detail.elt.id === "outcome-form" || event.detail.elt.closest(".skip, .start"))) {
+      performance.clearMarks("console-save");
+      performance.mark("console-save");
+    }
+  });
+
+  // Lease countdown and renewal while the agent is active.
+  function tick() {
+    var lease = document.getElementById("lease");
+    if (!lease || !lease.dataset.expires) { return; }
+    var left = new Date(lease.dataset.expires).getTime() - Date.now();
+    var out = lease.querySelector("[data-lease-left]");
+    if (out) {
+      var s = Math.max(0, Math.round(left / 1000));
+      out.textContent = Math.floor(s / 60) + " min " + String(s % 60).padStart(2, "0") + " s";
+    }
+    lease.classList.toggle("lease-warn", left > 0 && left < WARN_BEFORE_MS);
+    lease.classList.toggle("lease-over", left <= 0);
+    if (!lease.dataset.shownAt) { lease.dataset.shownAt = String(Date.now()); }
+    var sinceRenew = Date.now() - (Number(lease.dataset.renewedAt) || Number(lease.dataset.shownAt));
+    if (left > 0 && sinceRenew > RENEW_EVERY_MS && Date.now() - lastActivity < RENEW_EVERY_MS && window.htmx) {
+      lease.dataset.renewedAt = String(Date.now());
+      window.htmx.trigger(lease, "renew");
+    }
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("htmx:afterSettle", tick);
+})();
