@@ -1,0 +1,47 @@
+"""Large recap exports run in the huey worker (see app/jobs.py), with their progress in huey's store."""
+from __future__ import annotations
+
+import logging
+import os
+
+from campaigns.recap import write_recap
+
+from ..jobs import _session_for, huey
+
+log = logging.getLogger(__name__)
+
+
+def progress_key(token: str) -> str:
+    return f"recap-progress-{token}"
+
+
+def read_progress(token: str) -> str | None:
+    """'done', 'failed', 'n/total' while writing, or None when unknown (queued)."""
+    try:
+        return huey.get(progress_key(token), peek=True)
+    except Exception:  # storage unavailable: the page says it is still waiting
+        return None
+
+
+@huey.task()
+def export_recap(database_url: str, campaign_id: int, user_id: int | None, final: bool, path: str, token: str) -> str:
+    """Write the recap to ``path`` (atomically: a half-written file never has the final name)."""
+    session = _session_for(database_url)
+    partial = path + ".part"
+    try:
+        huey.put(progress_key(token), "0/0")
+        write_recap(session, campaign_id, partial, final=final, user_id=user_id,
+                    progress=lambda done, total: huey.put(progress_key(token), f"{done}/{total}"))
+        os.replace(partial, path)
+        session.commit()
+        huey.put(progress_key(token), "done")
+        return "done"
+    except Exception:
+        session.rollback()
+        log.exception("recap export of campaign %s failed", campaign_id)
+        if os.path.exists(partial):
+            os.unlink(partial)
+        huey.put(progress_key(token), "failed")
+        return "failed"
+    finally:
+        session.close()

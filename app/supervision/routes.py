@@ -1,0 +1,221 @@
+import os
+import re
+import secrets
+import tempfile
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from campaigns import supervision
+from campaigns.access import get_visible_campaign
+from campaigns.errors import Conflict, DomainError, NotFound
+from campaigns.models import CampaignStatus, Role
+from campaigns.recap import write_enriched, write_recap
+from campaigns.supervision.purge import final_recap_produced
+
+from ..auth.permissions import roles_required
+from ..errors import domain_message
+from ..extensions import db, htmx
+from . import bp
+from .charts import columns, hbars
+
+READERS = (Role.MANAGER, Role.ADMIN, Role.CLIENT)
+STAFF = (Role.MANAGER, Role.ADMIN)
+
+
+def _campaign(campaign_id: int):
+    try:
+        return get_visible_campaign(db.session, current_user, campaign_id)
+    except NotFound:
+        abort(404)
+
+
+def _figures_context(campaign):
+    session = db.session
+    figures = supervision.campaign_figures(session, campaign.id)
+    motives = supervision.motive_breakdown(session, campaign.id)
+    weeks = supervision.promises_by_week(session, campaign.id)
+    days = supervision.completed_calls_by_day(session, campaign.id)
+    return {
+        "figures": figures,
+        "agents": supervision.agent_figures(session, campaign.id),
+        "motives": motives,
+        "weeks": weeks,
+        "days": days,
+        "motive_bars": hbars((m.label, m.amount_cents) for m in motives[:12]),
+        "week_bars": columns((monday.strftime("%d/%m"), amount) for monday, _count, amount in weeks[-16:]),
+        "day_bars": columns(((day.strftime("%d/%m"), calls, done) for day, calls, done in days[-30:]), step=36),
+    }
+
+
+@bp.route("/")
+@roles_required(*READERS)
+def dashboard(campaign_id: int):
+    """The live dashboard; an htmx request (the 5-second poll) gets only the figures region."""
+    campaign = _campaign(campaign_id)
+    context = _figures_context(campaign)
+    if htmx:
+        return render_template("supervision/_figures.html", campaign=campaign, **context)
+    return render_template(
+        "supervision/dashboard.html", campaign=campaign, disputes=supervision.open_disputes(db.session, campaign.id),
+        can_manage=current_user.role in STAFF, final_done=final_recap_produced(db.session, campaign.id),
+        background_above=current_app.config.get("RECAP_BACKGROUND_ABOVE", 50_000), **context)
+
+
+@bp.route("/disputes")
+@roles_required(*READERS)
+def disputes(campaign_id: int):
+    """The open disputes the client must answer."""
+    campaign = _campaign(campaign_id)
+    context = {"campaign": campaign, "disputes": supervision.open_disputes(db.session, campaign.id),
+               "can_manage": current_user.role in STAFF}
+    if htmx:
+        return render_template("supervision/_disputes.html", **context)
+    return redirect(url_for("supervision.dashboard", campaign_id=campaign.id) + "#disputes", 303)
+
+
+@bp.route("/disputes/<int:motive_id>/resolve", methods=["POST"])
+@roles_required(*STAFF)
+def resolve_dispute(campaign_id: int, motive_id: int):
+    """Mark a dispute resolved once the client answered; the debtor returns to the queue."""
+    campaign = _campaign(campaign_id)
+    error = None
+    try:
+        supervision.resolve(db.session, current_user, campaign.id, motive_id, request.form.get("resolution"))
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        db.session.rollback()
+        error = domain_message(exc)
+    else:
+        db.session.commit()
+    if htmx:
+        return render_template("supervision/_disputes.html", campaign=campaign, error=error, can_manage=True,
+                               disputes=supervision.open_disputes(db.session, campaign.id)), 409 if error else 200
+    flash(error or _("Dispute marked as resolved."), "error" if error else "success")
+    return redirect(url_for("supervision.dashboard", campaign_id=campaign.id), 303)
+
+
+def _send_workbook(write, download_name: str):
+    """Write a workbook to a temporary file and stream it; the file is removed once sent."""
+    folder = current_app.config["EXPORT_FOLDER"]
+    os.makedirs(folder, exist_ok=True)
+    handle, path = tempfile.mkstemp(suffix=".xlsx", dir=folder)
+    os.close(handle)
+    try:
+        write(path)
+    except BaseException:
+        os.unlink(path)
+        raise
+    response = send_file(path, as_attachment=True, download_name=download_name, max_age=0,
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.call_on_close(lambda: os.path.exists(path) and os.unlink(path))
+    return response
+
+
+@bp.route("/recap.xlsx")
+@roles_required(*READERS)
+def recap(campaign_id: int):
+    """The recap workbook: final once the campaign is closed, interim before."""
+    campaign = _campaign(campaign_id)
+    final = campaign.status is CampaignStatus.CLOSED
+    kind = "final" if final else "intermediaire"
+    name = f"recapitulatif-{kind}-campagne-{campaign.id}.xlsx"
+    response = _send_workbook(
+        lambda path: write_recap(db.session, campaign.id, path, final=final, user_id=current_user.id), name)
+    db.session.commit()  # the audit entry of a final recap
+    return response
+
+
+@bp.route("/enriched.xlsx")
+@roles_required(*READERS)
+def enriched(campaign_id: int):
+    """The client's own file with the outcome columns appended."""
+    campaign = _campaign(campaign_id)
+    try:
+        return _send_workbook(lambda path: write_enriched(db.session, campaign.id, path),
+                              f"fichier-enrichi-campagne-{campaign.id}.xlsx")
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/purge", methods=["POST"])
+@roles_required(*STAFF)
+def purge(campaign_id: int):
+    """Anonymise the debtors' personal data of a closed campaign (after its final recap)."""
+    campaign = _campaign(campaign_id)
+    try:
+        supervision.purge_personal_data(db.session, current_user, campaign)
+    except Conflict as exc:
+        db.session.rollback()
+        flash(domain_message(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Personal data purged; the figures are kept."), "success")
+    return redirect(url_for("supervision.dashboard", campaign_id=campaign_id), 303)
+
+
+@bp.context_processor
+def helpers():
+    from campaigns.models import PromiseStatus
+
+    def pct(value):
+        return "—" if value is None else f"{value * 100:.1f}".replace(".", ",") + "\u00a0%"
+    return {"pct": pct, "S": PromiseStatus}
+
+
+def _export_path(campaign_id: int, token: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{16}", token):
+        abort(404)
+    return os.path.join(current_app.config["EXPORT_FOLDER"], f"recap-{campaign_id}-{token}.xlsx")
+
+
+def _export_state(campaign, token: str) -> dict:
+    from .jobs import read_progress
+    path = _export_path(campaign.id, token)
+    raw = "done" if os.path.exists(path) else (read_progress(token) or "queued")
+    done = total = 0
+    if "/" in raw:
+        done, total = (int(x) for x in raw.split("/"))
+        raw = "running"
+    return {"campaign": campaign, "token": token, "state": raw, "done": done, "total": total}
+
+
+@bp.route("/recap/background", methods=["POST"])
+@roles_required(*READERS)
+def recap_background(campaign_id: int):
+    """Start writing the recap in the background (large campaigns); the page then follows its progress."""
+    from .jobs import export_recap
+    campaign = _campaign(campaign_id)
+    token = secrets.token_hex(8)
+    os.makedirs(current_app.config["EXPORT_FOLDER"], exist_ok=True)
+    export_recap(current_app.config["DATABASE_URL"], campaign.id, current_user.id,
+                 campaign.status is CampaignStatus.CLOSED, _export_path(campaign.id, token), token)
+    if htmx:
+        return render_template("supervision/_export.html", **_export_state(campaign, token))
+    return redirect(url_for("supervision.recap_status", campaign_id=campaign.id, token=token), 303)
+
+
+@bp.route("/recap/background/<token>")
+@roles_required(*READERS)
+def recap_status(campaign_id: int, token: str):
+    """Progress of a background recap, then its download link."""
+    campaign = _campaign(campaign_id)
+    context = _export_state(campaign, token)
+    if htmx:
+        return render_template("supervision/_export.html", **context)
+    return render_template("supervision/export.html", **context)
+
+
+@bp.route("/recap/background/<token>/file")
+@roles_required(*READERS)
+def recap_file(campaign_id: int, token: str):
+    """The recap written in the background."""
+    campaign = _campaign(campaign_id)
+    path = _export_path(campaign.id, token)
+    if not os.path.exists(path):
+        abort(404)
+    kind = "final" if campaign.status is CampaignStatus.CLOSED else "intermediaire"
+    return send_file(path, as_attachment=True, download_name=f"recapitulatif-{kind}-campagne-{campaign.id}.xlsx",
+                     max_age=0)

@@ -1,0 +1,117 @@
+"""The end-of-mission recap workbook (xlsxwriter, constant memory, streamed queries).
+
+``write_recap(session, campaign_id, target)`` writes the six sheets, in this order: Synthèse,
+Engagements, Litiges, Non joints, Factures, Appels. ``write_enriched`` returns the client's own file
+with the outcome columns appended (see enriched.py).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import xlsxwriter
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..models import Campaign, utcnow
+from ..supervision.purge import FINAL_RECAP_ACTION
+from . import labels as L
+from . import queries
+from .cells import WORKBOOK_OPTIONS, Formats, SheetWriter
+from .enriched import write_enriched
+from .synthese import write_summary
+
+SHEETS = ("Synthèse", "Engagements", "Litiges", "Non joints", "Factures", "Appels")
+
+ENGAGEMENTS = [("Code client", "text", 14), ("Société", "text", 32), ("Factures", "text", 28),
+               ("Montant", "money", 15), ("Date promise", "date", 13), ("Moyen de paiement", "text", 16),
+               ("Statut", "text", 18), ("Échéance", "text", 10), ("Montant payé", "money", 15),
+               ("Agent", "text", 20), ("Enregistrée le", "datetime", 16)]
+LITIGES = [("Code client", "text", 14), ("Société", "text", 30), ("Contact", "text", 22),
+           ("N° facture", "text", 16), ("Montant", "money", 15), ("Motif", "text", 24), ("Sous-motif", "text", 28),
+           ("Détails de l'agent", "text", 40), ("Documents demandés", "text", 30), ("Agent", "text", 18),
+           ("Relevé le", "datetime", 16), ("Statut", "text", 10), ("Résolution", "text", 30)]
+NON_JOINTS = [("Code client", "text", 14), ("Société", "text", 32), ("Contact", "text", 22),
+              ("Reste dû", "money", 15), ("Tentatives", "int", 11), ("Dernière tentative", "datetime", 17),
+              ("Téléphones", "text", 30), ("Dernier résultat", "text", 20), ("État", "text", 14)]
+FACTURES = [("Code client", "text", 14), ("Société", "text", 30), ("N° facture", "text", 16),
+            ("Date facture", "date", 12), ("Échéance", "date", 12), ("Montant dû", "money", 15),
+            ("Reste dû aujourd'hui", "money", 16), ("Statut final", "text", 13), ("Motif", "text", 26),
+            ("Date promise", "date", 13), ("Moyen de paiement", "text", 16), ("Dernier appel", "datetime", 16)]
+APPELS = [("Date et heure", "datetime", 16), ("Agent", "text", 20), ("Code client", "text", 14),
+          ("Débiteur", "text", 30), ("Téléphone", "text", 16), ("Résultat", "text", 20), ("Issue", "text", 14),
+          ("Durée (s)", "int", 10), ("Notes", "text", 60)]
+
+
+def write_recap(session: Session, campaign_id: int, target, final: bool = False, user_id: int | None = None,
+                progress=None, now: datetime | None = None) -> dict:
+    """Write the recap workbook of a campaign to ``target`` (a path or a binary file object).
+
+    Returns a few totals (rows per sheet, sum of ``Montant dû`` in cents). A final recap is logged in the
+    audit: it is the condition for purging the personal data. ``progress(done, total)`` is called as
+    invoices are written.
+    """
+    now = now or utcnow()
+    workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
+    workbook.set_properties({"title": "Récapitulatif de mission", "author": "Relance"})
+    formats = Formats(workbook)
+    figures = write_summary(session, workbook, formats, campaign_id, final, now)
+    totals = {"amount_placed_cents": figures.amount_placed_cents}
+
+    sheet = SheetWriter(workbook, formats, "Engagements", ENGAGEMENTS)
+    sheet.header()
+    for code, company, numbers, amount, day, method, status, seq, paid, agent, created, is_plan in \
+            queries.promises(session, campaign_id):
+        sheet.write((code, company, numbers, amount, day, L.label(L.METHOD, method), L.label(L.PROMISE, status),
+                     f"{seq}" if is_plan and seq else "", paid if not is_plan else None, agent, created))
+    sheet.finish()
+    totals["Engagements"] = sheet.row - 1
+
+    sheet = SheetWriter(workbook, formats, "Litiges", LITIGES)
+    sheet.header()
+    for row in queries.disputes(session, campaign_id):
+        *head, status, resolution = row
+        sheet.write((*head, L.label(L.MOTIVE, status), resolution))
+    sheet.finish()
+    totals["Litiges"] = sheet.row - 1
+
+    sheet = SheetWriter(workbook, formats, "Non joints", NON_JOINTS)
+    sheet.header()
+    for *head, last_result, state in queries.not_reached(session, campaign_id):
+        sheet.write((*head, L.label(L.RESULT, last_result), L.label(L.QUEUE, state)))
+    sheet.finish()
+    totals["Non joints"] = sheet.row - 1
+
+    sheet = SheetWriter(workbook, formats, "Factures", FACTURES)
+    sheet.header()
+    due_sum = 0
+    write, invoice_label, method_label = sheet.write, L.INVOICE, L.METHOD
+    for n, (code, company, number, inv_date, due, initial, now_cents, status, motive, p_date, p_method, last,
+            *_) in enumerate(queries.invoices(session, campaign_id), 1):
+        due_sum += initial
+        write((code, company, number, inv_date, due, initial, now_cents, invoice_label.get(status),
+               motive, p_date, method_label.get(p_method), last))
+        if progress and n % 10_000 == 0:
+            progress(n, figures.invoices_placed)
+    sheet.finish()
+    totals["Factures"] = sheet.row - 1
+    totals["montant_du_cents"] = due_sum
+
+    sheet = SheetWriter(workbook, formats, "Appels", APPELS)
+    sheet.header()
+    for at, agent, code, company, phone, result, outcome, duration, notes in queries.calls(session, campaign_id):
+        sheet.write((at, agent, code, company, phone, L.RESULT.get(result), outcome, duration, notes))
+    sheet.finish()
+    totals["Appels"] = sheet.row - 1
+
+    workbook.close()
+    if progress:
+        progress(figures.invoices_placed, figures.invoices_placed)
+    if final:
+        campaign = session.get(Campaign, campaign_id)
+        audit.record(session, user_id, FINAL_RECAP_ACTION, campaign, campaign_id=campaign_id,
+                     invoices=totals["Factures"], montant_du_cents=due_sum)
+        session.flush()
+    return totals
+
+
+__all__ = ["SHEETS", "write_enriched", "write_recap"]

@@ -1,0 +1,38 @@
+"""French labels of the workbook's statuses and results (the recap is a French document)."""
+from ..models import ContactResult, InvoiceStatus, MotiveStatus, PaymentMethod, PromiseStatus, QueueState
+
+PROMISE = {
+    PromiseStatus.PENDING: "en attente", PromiseStatus.KEPT: "tenue",
+    PromiseStatus.PARTIALLY_KEPT: "partiellement tenue", PromiseStatus.BROKEN: "non tenue",
+    PromiseStatus.CANCELLED: "annulée",
+}
+METHOD = {
+    PaymentMethod.TRANSFER: "virement", PaymentMethod.CHEQUE: "chèque", PaymentMethod.CARD: "carte bancaire",
+    PaymentMethod.DIRECT_DEBIT: "prélèvement", PaymentMethod.LCR: "LCR", PaymentMethod.CASH: "espèces",
+}
+RESULT = {
+    ContactResult.NO_ANSWER: "pas de réponse", ContactResult.BUSY: "occupé", ContactResult.VOICEMAIL: "messagerie",
+    ContactResult.SWITCHBOARD: "standard", ContactResult.WRONG_NUMBER: "faux numéro",
+    ContactResult.WRONG_PARTY: "mauvais interlocuteur", ContactResult.RIGHT_PARTY: "interlocuteur joint",
+    ContactResult.REFUSAL: "refus",
+}
+INVOICE = {
+    InvoiceStatus.OPEN: "ouverte", InvoiceStatus.PROMISED: "promesse", InvoiceStatus.DISPUTED: "en litige",
+    InvoiceStatus.PAID: "payée", InvoiceStatus.CANCELLED: "annulée",
+}
+MOTIVE = {MotiveStatus.OPEN: "ouvert", MotiveStatus.RESOLVED: "résolu", MotiveStatus.CANCELLED: "annulé"}
+QUEUE = {
+    QueueState.READY: "à appeler", QueueState.CALLBACK: "rappel prévu", QueueState.PROMISED: "promesse",
+    QueueState.DISPUTED: "litige", QueueState.WRONG_NUMBER: "faux numéro", QueueState.UNREACHABLE: "injoignable",
+    QueueState.REFUSED: "refus", QueueState.PAID: "payé", QueueState.DO_NOT_CALL: "ne pas appeler",
+}
+
+
+def label(table: dict, value) -> str | None:
+    """The French label of an enum value (given as member or raw string)."""
+    if value is None:
+        return None
+    for key, text in table.items():
+        if key == value or key.value == value:
+            return text
+    return str(value)

@@ -1,0 +1,15 @@
+"""Supervision of a running campaign: the dashboard figures, open disputes, and the personal-data purge.
+
+Every figure is computed with SQL aggregates; nothing here loads a campaign's rows as ORM objects.
+"""
+from .disputes import open_disputes, resolve
+from .figures import (
+    COMPLETED_CALL, CampaignFigures, agent_figures, campaign_figures, completed_calls_by_day,
+    motive_breakdown, promises_by_week,
+)
+from .purge import purge_personal_data, purge_due
+
+__all__ = [
+    "COMPLETED_CALL", "CampaignFigures", "agent_figures", "campaign_figures", "completed_calls_by_day",
+    "motive_breakdown", "open_disputes", "promises_by_week", "purge_due", "purge_personal_data", "resolve",
+]

@@ -1,0 +1,317 @@
+"""The dashboard figures of one campaign, each from one or two SQL aggregates.
+
+Definitions (the same on the dashboard, in the recap workbook and in the README):
+
+- placed: every debtor account and invoice loaded into the campaign; the amount placed is the sum of the
+  invoices' outstanding at placement (``Invoice.initial_outstanding_cents``).
+- worked: debtors with at least one call attempt; reached: debtors with at least one right-party contact.
+- remaining: debtors still in the queue (ready or waiting for a callback), with what they owe now.
+- completed call ("appel abouti", the provider's billing unit): a call attempt whose result is
+  ``RIGHT_PARTY``, i.e. the agent spoke to the person able to pay. No answer, busy, voicemail,
+  switchboard, wrong party, wrong number and refusal at the switchboard are not completed calls.
+- right-party contact share: completed calls / all calls.
+- promise rate: debtors with at least one (not cancelled) promise / debtors reached.
+- paid since the start: the decrease of outstanding recorded by update files (``InvoiceChange`` rows of
+  kind paid or partly paid in applied update batches).
+- motive amount: the disputed amount the agent entered, else the invoice's outstanding at placement.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..models import (
+    CallAttempt, Campaign, ContactResult, DebtorAccount, ImportBatch, ImportKind, ImportStatus, Instalment,
+    Invoice, InvoiceChange, InvoiceChangeKind, InvoiceMotive, Motive, MotiveStatus, Promise, PromiseStatus,
+    QueueState, User,
+)
+from .sqlhelp import day_of, epoch_seconds
+
+COMPLETED_CALL = ContactResult.RIGHT_PARTY
+TO_CALL_STATES = (QueueState.READY, QueueState.CALLBACK)
+LIVE_PROMISE = Promise.status != PromiseStatus.CANCELLED
+
+
+@dataclass
+class MotiveRow:
+    code: str
+    family: str          # the top-level motive's label
+    label: str           # the motive's own label (the sub-motive, or the family itself)
+    invoices: int
+    debtors: int
+    amount_cents: int
+    open_invoices: int
+    share: float = 0.0   # of the amount placed
+
+
+@dataclass
+class AgentRow:
+    agent_id: int | None
+    name: str
+    calls: int = 0
+    contacts: int = 0
+    promises: int = 0
+    promised_cents: int = 0
+    talk_seconds: int = 0
+    timed_calls: int = 0
+    active_seconds: int = 0
+
+    @property
+    def average_call_seconds(self) -> float | None:
+        return self.talk_seconds / self.timed_calls if self.timed_calls else None
+
+    @property
+    def calls_per_hour(self) -> float | None:
+        """Calls per hour of activity (first to last call of each day worked)."""
+        return self.calls * 3600 / self.active_seconds if self.active_seconds else None
+
+
+@dataclass
+class CampaignFigures:
+    debtors_placed: int = 0
+    invoices_placed: int = 0
+    amount_placed_cents: int = 0
+    outstanding_now_cents: int = 0
+    debtors_worked: int = 0
+    amount_worked_cents: int = 0
+    debtors_reached: int = 0
+    amount_reached_cents: int = 0
+    debtors_remaining: int = 0
+    amount_remaining_cents: int = 0
+    calls: int = 0
+    completed_calls: int = 0
+    promises: int = 0
+    promised_cents: int = 0
+    debtors_promised: int = 0
+    by_status: dict = field(default_factory=dict)   # PromiseStatus value -> (count, amount, paid)
+    paid_since_start_cents: int = 0
+    disputes_open: int = 0
+    disputed_open_cents: int = 0
+    debtors_unreachable: int = 0
+    amount_unreachable_cents: int = 0
+    debtors_not_reached: int = 0
+    amount_not_reached_cents: int = 0
+    quality: dict = field(default_factory=dict)
+
+    @property
+    def right_party_rate(self) -> float | None:
+        return self.completed_calls / self.calls if self.calls else None
+
+    @property
+    def promise_rate(self) -> float | None:
+        return self.debtors_promised / self.debtors_reached if self.debtors_reached else None
+
+    @property
+    def progress_rate(self) -> float | None:
+        return self.debtors_worked / self.debtors_placed if self.debtors_placed else None
+
+    def status(self, status: PromiseStatus) -> tuple[int, int, int]:
+        return self.by_status.get(status.value, (0, 0, 0))
+
+
+def _one(session: Session, query) -> sa.Row:
+    return session.execute(query).one()
+
+
+def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
+    """Every headline figure of the dashboard and of the recap's first sheet."""
+    f = CampaignFigures()
+    called = sa.exists().where(CallAttempt.debtor_id == DebtorAccount.id)
+    reached = sa.exists().where(CallAttempt.debtor_id == DebtorAccount.id, CallAttempt.result == COMPLETED_CALL)
+    d = DebtorAccount
+    row = _one(session, sa.select(
+        sa.func.count(),
+        sa.func.count().filter(called),
+        sa.func.coalesce(sa.func.sum(d.initial_outstanding_cents).filter(called), 0),
+        sa.func.count().filter(reached),
+        sa.func.coalesce(sa.func.sum(d.initial_outstanding_cents).filter(reached), 0),
+        sa.func.count().filter(d.queue_state.in_(TO_CALL_STATES)),
+        sa.func.coalesce(sa.func.sum(d.total_outstanding_cents).filter(d.queue_state.in_(TO_CALL_STATES)), 0),
+        sa.func.count().filter(d.queue_state == QueueState.UNREACHABLE),
+        sa.func.coalesce(sa.func.sum(d.total_outstanding_cents).filter(d.queue_state == QueueState.UNREACHABLE), 0),
+        sa.func.count().filter(~reached),
+        sa.func.coalesce(sa.func.sum(d.total_outstanding_cents).filter(~reached), 0),
+    ).where(d.campaign_id == campaign_id))
+    (f.debtors_placed, f.debtors_worked, f.amount_worked_cents, f.debtors_reached, f.amount_reached_cents,
+     f.debtors_remaining, f.amount_remaining_cents, f.debtors_unreachable, f.amount_unreachable_cents,
+     f.debtors_not_reached, f.amount_not_reached_cents) = (int(v or 0) for v in row)
+
+    f.invoices_placed, f.amount_placed_cents, f.outstanding_now_cents = (int(v or 0) for v in _one(session, sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(Invoice.initial_outstanding_cents), 0),
+        sa.func.coalesce(sa.func.sum(Invoice.outstanding_cents), 0),
+    ).where(Invoice.campaign_id == campaign_id)))
+
+    f.calls, f.completed_calls = (int(v or 0) for v in _one(session, sa.select(
+        sa.func.count(), sa.func.count().filter(CallAttempt.result == COMPLETED_CALL),
+    ).where(CallAttempt.campaign_id == campaign_id)))
+
+    for status, count, amount, paid in session.execute(
+        sa.select(Promise.status, sa.func.count(), sa.func.sum(Promise.amount_cents), sa.func.sum(Promise.paid_cents))
+        .where(Promise.campaign_id == campaign_id).group_by(Promise.status)
+    ):
+        f.by_status[PromiseStatus(status).value] = (int(count), int(amount or 0), int(paid or 0))
+    live = [v for k, v in f.by_status.items() if k != PromiseStatus.CANCELLED.value]
+    f.promises = sum(c for c, _, _ in live)
+    f.promised_cents = sum(a for _, a, _ in live)
+    f.debtors_promised = int(session.scalar(
+        sa.select(sa.func.count(sa.distinct(Promise.debtor_id))).where(Promise.campaign_id == campaign_id, LIVE_PROMISE)
+    ) or 0)
+
+    f.paid_since_start_cents = paid_since_start(session, campaign_id)
+    blocking = _blocking_open(campaign_id)
+    f.disputes_open, f.disputed_open_cents = (int(v or 0) for v in _one(session, sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(_motive_amount()), 0),
+    ).select_from(InvoiceMotive).join(Invoice, Invoice.id == InvoiceMotive.invoice_id)
+        .join(Motive, Motive.id == InvoiceMotive.motive_id).where(*blocking)))
+    f.quality = file_quality(session, campaign_id)
+    return f
+
+
+def _motive_amount():
+    return sa.func.coalesce(InvoiceMotive.disputed_amount_cents, Invoice.initial_outstanding_cents)
+
+
+def _blocking_open(campaign_id: int):
+    return (InvoiceMotive.campaign_id == campaign_id, InvoiceMotive.status == MotiveStatus.OPEN,
+            Motive.blocks_queue.is_(True))
+
+
+def paid_since_start(session: Session, campaign_id: int) -> int:
+    """Cents paid according to the applied update files."""
+    value = session.scalar(
+        sa.select(sa.func.sum(InvoiceChange.old_outstanding_cents - InvoiceChange.new_outstanding_cents))
+        .join(ImportBatch, ImportBatch.id == InvoiceChange.batch_id)
+        .where(ImportBatch.campaign_id == campaign_id, ImportBatch.kind == ImportKind.UPDATE,
+               ImportBatch.status == ImportStatus.APPLIED,
+               InvoiceChange.kind.in_((InvoiceChangeKind.PAID, InvoiceChangeKind.PARTLY_PAID)))
+    )
+    return int(value or 0)
+
+
+def file_quality(session: Session, campaign_id: int) -> dict:
+    """The counts and quality shares of the campaign's initial file (the latest applied one)."""
+    batch = session.execute(
+        sa.select(ImportBatch.file_name, ImportBatch.rows_read, ImportBatch.accepted, ImportBatch.rejected,
+                  ImportBatch.skipped, ImportBatch.quality, ImportBatch.applied_at)
+        .where(ImportBatch.campaign_id == campaign_id, ImportBatch.kind == ImportKind.INITIAL,
+               ImportBatch.status == ImportStatus.APPLIED)
+        .order_by(ImportBatch.id.desc()).limit(1)
+    ).first()
+    if batch is None:
+        return {}
+    return {"file_name": batch.file_name, "rows_read": batch.rows_read, "accepted": batch.accepted,
+            "rejected": batch.rejected, "skipped": batch.skipped, "applied_at": batch.applied_at,
+            "details": batch.quality or {}}
+
+
+def motive_breakdown(session: Session, campaign_id: int) -> list[MotiveRow]:
+    """One row per non-payment motive recorded (cancelled ones left out), largest amount first."""
+    rows = session.execute(
+        sa.select(Motive.code, Motive.parent_code, Motive.label_fr,
+                  sa.func.count(sa.distinct(InvoiceMotive.invoice_id)),
+                  sa.func.count(sa.distinct(InvoiceMotive.debtor_id)),
+                  sa.func.sum(_motive_amount()),
+                  sa.func.count(sa.distinct(InvoiceMotive.invoice_id)).filter(InvoiceMotive.status == MotiveStatus.OPEN))
+        .select_from(InvoiceMotive).join(Motive, Motive.id == InvoiceMotive.motive_id)
+        .join(Invoice, Invoice.id == InvoiceMotive.invoice_id)
+        .where(InvoiceMotive.campaign_id == campaign_id, InvoiceMotive.status != MotiveStatus.CANCELLED)
+        .group_by(Motive.code, Motive.parent_code, Motive.label_fr)
+    ).all()
+    parents = {code for _, code, *_ in rows if code}
+    labels = dict(session.execute(sa.select(Motive.code, Motive.label_fr).where(Motive.code.in_(parents))).all()) \
+        if parents else {}
+    placed = int(session.scalar(sa.select(sa.func.sum(Invoice.initial_outstanding_cents))
+                                 .where(Invoice.campaign_id == campaign_id)) or 0)
+    result = [
+        MotiveRow(code=code, family=labels.get(parent, label) if parent else label, label=label,
+                  invoices=int(inv), debtors=int(deb), amount_cents=int(amount or 0), open_invoices=int(open_ or 0),
+                  share=(int(amount or 0) / placed) if placed else 0.0)
+        for code, parent, label, inv, deb, amount, open_ in rows
+    ]
+    return sorted(result, key=lambda r: (-r.amount_cents, r.code))
+
+
+def promises_by_week(session: Session, campaign_id: int) -> list[tuple[date, int, int]]:
+    """(Monday of the week, number of payments due, cents due) for live promises and plan instalments."""
+    single = session.execute(
+        sa.select(Promise.promised_date, sa.func.count(), sa.func.sum(Promise.amount_cents))
+        .where(Promise.campaign_id == campaign_id, LIVE_PROMISE, Promise.is_plan.is_(False))
+        .group_by(Promise.promised_date)
+    ).all()
+    plans = session.execute(
+        sa.select(Instalment.due_date, sa.func.count(), sa.func.sum(Instalment.amount_cents))
+        .join(Promise, Promise.id == Instalment.promise_id)
+        .where(Promise.campaign_id == campaign_id, LIVE_PROMISE, Promise.is_plan.is_(True))
+        .group_by(Instalment.due_date)
+    ).all()
+    weeks: dict[date, list[int]] = {}
+    for day, count, amount in [*single, *plans]:
+        monday = day - timedelta(days=day.weekday())
+        bucket = weeks.setdefault(monday, [0, 0])
+        bucket[0] += int(count)
+        bucket[1] += int(amount or 0)
+    return [(week, c, a) for week, (c, a) in sorted(weeks.items())]
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def completed_calls_by_day(session: Session, campaign_id: int) -> list[tuple[date, int, int]]:
+    """(day, calls, completed calls) for every day with calls, oldest first."""
+    day = day_of(session, CallAttempt.started_at)
+    rows = session.execute(
+        sa.select(day, sa.func.count(), sa.func.count().filter(CallAttempt.result == COMPLETED_CALL))
+        .where(CallAttempt.campaign_id == campaign_id).group_by(day).order_by(day)
+    ).all()
+    return [(_as_date(d), int(c), int(done)) for d, c, done in rows]
+
+
+def agent_figures(session: Session, campaign_id: int) -> list[AgentRow]:
+    """Per agent: calls, contacts, promises, amount promised, average call time and calls per hour."""
+    agents: dict[int | None, AgentRow] = {}
+
+    def row(agent_id, name):
+        return agents.setdefault(agent_id, AgentRow(agent_id, name or "—"))
+
+    a = CallAttempt
+    for agent_id, name, calls, contacts, talk, timed in session.execute(
+        sa.select(a.agent_id, User.name, sa.func.count(), sa.func.count().filter(a.result == COMPLETED_CALL),
+                  sa.func.sum(a.duration_seconds), sa.func.count(a.duration_seconds))
+        .outerjoin(User, User.id == a.agent_id).where(a.campaign_id == campaign_id).group_by(a.agent_id, User.name)
+    ):
+        r = row(agent_id, name)
+        r.calls, r.contacts, r.talk_seconds, r.timed_calls = int(calls), int(contacts), int(talk or 0), int(timed)
+
+    day = day_of(session, a.started_at)
+    spans = sa.select(
+        a.agent_id.label("agent_id"),
+        (sa.func.max(epoch_seconds(session, sa.func.coalesce(a.ended_at, a.started_at)))
+         - sa.func.min(epoch_seconds(session, a.started_at))).label("span"),
+    ).where(a.campaign_id == campaign_id).group_by(a.agent_id, day).subquery()
+    for agent_id, span in session.execute(
+        sa.select(spans.c.agent_id, sa.func.sum(spans.c.span)).group_by(spans.c.agent_id)
+    ):
+        if agent_id in agents:
+            agents[agent_id].active_seconds = int(span or 0)
+
+    for agent_id, name, count, amount in session.execute(
+        sa.select(Promise.agent_id, User.name, sa.func.count(), sa.func.sum(Promise.amount_cents))
+        .outerjoin(User, User.id == Promise.agent_id)
+        .where(Promise.campaign_id == campaign_id, LIVE_PROMISE).group_by(Promise.agent_id, User.name)
+    ):
+        r = row(agent_id, name)
+        r.promises, r.promised_cents = int(count), int(amount or 0)
+    return sorted(agents.values(), key=lambda r: (-r.calls, r.name))
+
+
+def campaign_header(session: Session, campaign_id: int) -> sa.Row:
+    """The campaign with its client's name, for titles."""
+    from ..models import ClientCompany
+    return session.execute(
+        sa.select(Campaign, ClientCompany.name.label("client_name"))
+        .join(ClientCompany, ClientCompany.id == Campaign.client_company_id).where(Campaign.id == campaign_id)
+    ).one()

@@ -1,0 +1,95 @@
+"""The personal-data purge at the close of a mission: people's details go, the figures stay."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..errors import N_, Conflict
+from ..models import (
+    AuditEntry, CallAttempt, Callback, Campaign, CampaignStatus, DebtorAccount, ImportBatch, ImportRejection,
+    InvoiceMotive, Phone, User, utcnow,
+)
+
+FINAL_RECAP_ACTION = "recap.final"
+
+
+def final_recap_produced(session: Session, campaign_id: int) -> bool:
+    return session.scalar(sa.select(AuditEntry.id).where(
+        AuditEntry.campaign_id == campaign_id, AuditEntry.action == FINAL_RECAP_ACTION).limit(1)) is not None
+
+
+def purge_personal_data(session: Session, user: User | None, campaign: Campaign,
+                        now: datetime | None = None) -> dict:
+    """Anonymise debtors' names, contacts, phones, e-mails and every free-text note of a closed campaign.
+
+    The uploaded files and the original cells of rejected rows are deleted as well (the client's
+    enriched file can therefore no longer be produced after the purge).
+
+    Customer codes, invoices, amounts, dates, results and motives are kept, so the recap's figures
+    stay the same. Refused before the close or before the final recap was produced; logged in the audit.
+    """
+    now = now or utcnow()
+    if campaign.status is not CampaignStatus.CLOSED:
+        raise Conflict(N_("Personal data can only be purged once the campaign is closed."))
+    if campaign.personal_data_purged_at is not None:
+        raise Conflict(N_("Personal data of this campaign were already purged."))
+    if not final_recap_produced(session, campaign.id):
+        raise Conflict(N_("Produce the final recap before purging personal data."))
+    debtor_ids = sa.select(DebtorAccount.id).where(DebtorAccount.campaign_id == campaign.id)
+    counts = {
+        "debtors": session.execute(
+            sa.update(DebtorAccount).where(DebtorAccount.campaign_id == campaign.id).values(
+                company_name=sa.literal("Débiteur ") + sa.cast(DebtorAccount.id, sa.String),
+                siren=None, contact_names=None, emails=None, comment=None, last_note=None,
+            ).execution_options(synchronize_session=False)).rowcount,
+        "phones": session.execute(
+            sa.update(Phone).where(Phone.debtor_id.in_(debtor_ids)).values(raw="—", e164=None, label=None)
+            .execution_options(synchronize_session=False)).rowcount,
+        "calls": session.execute(
+            sa.update(CallAttempt).where(CallAttempt.campaign_id == campaign.id).values(notes=None, phone_dialled=None)
+            .execution_options(synchronize_session=False)).rowcount,
+        "callbacks": session.execute(
+            sa.update(Callback).where(Callback.campaign_id == campaign.id).values(note=None)
+            .execution_options(synchronize_session=False)).rowcount,
+        "motives": session.execute(
+            sa.update(InvoiceMotive).where(InvoiceMotive.campaign_id == campaign.id).values(details=None, resolution=None)
+            .execution_options(synchronize_session=False)).rowcount,
+    }
+    batch_ids = sa.select(ImportBatch.id).where(ImportBatch.campaign_id == campaign.id)
+    counts["rejected_rows"] = session.execute(
+        sa.update(ImportRejection).where(ImportRejection.batch_id.in_(batch_ids)).values(raw=None)
+        .execution_options(synchronize_session=False)).rowcount
+    counts["files"] = _delete_uploads(session, campaign.id)
+    campaign.personal_data_purged_at = now
+    audit.record(session, user.id if user else None, "campaign.purge_personal_data", campaign,
+                 campaign_id=campaign.id, **counts)
+    session.flush()
+    session.expire_all()
+    return counts
+
+
+def _delete_uploads(session: Session, campaign_id: int) -> int:
+    """Delete the uploaded files (they hold the debtors' details too); the batches keep their counts."""
+    deleted = 0
+    for batch in session.scalars(sa.select(ImportBatch).where(
+            ImportBatch.campaign_id == campaign_id, ImportBatch.stored_path.is_not(None))):
+        path = Path(batch.stored_path)
+        if path.exists():
+            path.unlink()
+            deleted += 1
+        batch.stored_path = None
+    session.flush()
+    return deleted
+
+
+def purge_due(session: Session, now: datetime | None = None) -> list[Campaign]:
+    """Closed campaigns whose retention period has passed and whose personal data are still there."""
+    now = now or utcnow()
+    closed = session.scalars(sa.select(Campaign).where(
+        Campaign.status == CampaignStatus.CLOSED, Campaign.personal_data_purged_at.is_(None),
+        Campaign.closed_at.is_not(None))).all()
+    return [c for c in closed if c.closed_at + timedelta(days=c.retention_days) <= now]
