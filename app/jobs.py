@@ -20,12 +20,12 @@ log = logging.getLogger(__name__)
 
 
 def make_huey():
-    """RedisHuey when REDIS_URL is set, else SqliteHuey in instance/jobs.db."""
+    """RedisHuey when REDIS_URL is set, else SqliteHuey in JOBS_DB (default instance/jobs.db)."""
     if os.environ.get("REDIS_URL"):
         return RedisHuey("relance", url=os.environ["REDIS_URL"])
-    instance = ROOT / "instance"
-    instance.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("relance", filename=str(instance / "jobs.db"))
+    filename = os.environ.get("JOBS_DB") or str(ROOT / "instance" / "jobs.db")
+    os.makedirs(os.path.dirname(filename), exist_ok=True)
+    return SqliteHuey("relance", filename=filename)
 
 
 huey = make_huey()
@@ -107,6 +107,8 @@ def check_import(database_url: str, batch_id: int) -> str:
 def main() -> int:
     from huey.consumer import Consumer
 
+    from .supervision import jobs as _recap_jobs  # noqa: F401  registers the recap export task
+
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     consumer = Consumer(huey, workers=int(os.environ.get("JOB_WORKERS", "1")), worker_type="thread")
     consumer.run()
@@ -114,4 +116,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run from the importable module, not from __main__: tasks are registered (and enqueued by
+    # the web app) under their ``app.jobs...`` names, which a __main__ copy would not know.
+    from app import jobs
+
+    sys.exit(jobs.main())

@@ -8,6 +8,7 @@ database and drops it at the end; each test starts from empty tables.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 
 import pytest
@@ -17,6 +18,10 @@ from campaigns.db import make_engine, make_session_factory
 from campaigns.models import Base
 
 pytest_plugins = ["tests.factories"]
+
+# Jobs a test enqueues without running them go to a throw-away store, never to instance/jobs.db
+# where a developer's worker would pick them up.
+os.environ.setdefault("JOBS_DB", os.path.join(tempfile.mkdtemp(prefix="relance-jobs-"), "jobs.db"))
 
 PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
