@@ -35,10 +35,19 @@ def _tz(source) -> ZoneInfo:
     return ZoneInfo(getattr(source, "timezone", None) or "Europe/Paris")
 
 
+def parse_clock(text: str) -> time:
+    """``HH:MM`` on a 24-hour clock; ``24:00`` is the end of the day. ValueError otherwise."""
+    if text == "24:00":
+        return time.max
+    if len(text) != 5 or text[2] != ":":
+        raise ValueError(f"not a HH:MM time: {text!r}")
+    return time.fromisoformat(text)
+
+
 def _windows(hours: dict) -> list[tuple[time, time]]:
     out = []
     for start, end in hours.get("windows") or []:
-        out.append((time.fromisoformat(start), time.fromisoformat(end)))
+        out.append((parse_clock(start), parse_clock(end)))
     return sorted(out)
 
 

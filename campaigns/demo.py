@@ -59,7 +59,10 @@ def load_demo(session: Session, upload_folder: str | None = None) -> Campaign:
         today = utcnow().date()
         campaign = Campaign(client_company_id=client.id, name=DEMO_CAMPAIGN, status=CampaignStatus.DRAFT,
                             period_start=today - timedelta(days=3), period_end=today + timedelta(days=40),
-                            created_by_id=users["manager@demo.relance.fr"].id)
+                            created_by_id=users["manager@demo.relance.fr"].id,
+                            # The demo is tried at any hour; real campaigns default to office hours.
+                            calling_hours={"days": [0, 1, 2, 3, 4, 5, 6], "windows": [["00:00", "24:00"]],
+                                           "exclude_holidays": False})
         campaign.agents = [u for u in users.values() if u.role is Role.AGENT]
         session.add(campaign)
         session.flush()

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import priority, rules
-from .errors import N_, Conflict, NotFound
-from .models import Callback, CallbackStatus, Campaign, DebtorAccount, QueueState, User
+from . import audit, calendar, priority, rules
+from .errors import N_, Conflict, DomainError, NotFound
+from .models import Callback, CallbackStatus, Campaign, CampaignStatus, DebtorAccount, QueueState, User
 
 ELIGIBLE_STATES = (QueueState.READY.value, QueueState.CALLBACK.value, QueueState.PROMISED.value)
 _t = DebtorAccount.__table__
@@ -42,6 +42,34 @@ def _eligible(campaign: Campaign, agent_id: int | None, now: datetime):
         someone_elses = someone_elses.where(_cb.c.agent_id != agent_id)
     conditions.append(~sa.exists(someone_elses))
     return sa.and_(*conditions)
+
+
+class CallingClosed(DomainError):
+    """The campaign takes no calls now (status, period or calling hours); says when it opens again."""
+
+
+def closed_reason(campaign: Campaign, now: datetime | None = None) -> CallingClosed | None:
+    """Why nobody can be claimed in this campaign at ``now``, or None when it is open for calls."""
+    now = _now(now)
+    tz = calendar._tz(campaign)
+    today = now.astimezone(tz).date()
+    if campaign.status == CampaignStatus.DRAFT:
+        return CallingClosed(N_("This campaign has not been started by its manager yet."))
+    if campaign.status == CampaignStatus.PAUSED:
+        return CallingClosed(N_("This campaign is paused by its manager."))
+    if campaign.status == CampaignStatus.CLOSED:
+        return CallingClosed(N_("This campaign is closed."))
+    if campaign.period_start and today < campaign.period_start:
+        return CallingClosed(N_("This campaign starts on {day}."), day=campaign.period_start.strftime("%d/%m/%Y"))
+    if campaign.period_end and today > campaign.period_end:
+        return CallingClosed(N_("This campaign ended on {day}."), day=campaign.period_end.strftime("%d/%m/%Y"))
+    if not calendar.is_open(campaign, now):
+        opens = calendar.next_open(campaign, now)
+        if opens is None or (campaign.period_end and opens.astimezone(tz).date() > campaign.period_end):
+            return CallingClosed(N_("Outside calling hours, and no calling hours are left in this campaign."))
+        return CallingClosed(N_("Outside calling hours: calls open again on {moment}."),
+                             moment=opens.astimezone(tz).strftime("%d/%m/%Y %H:%M"))
+    return None
 
 
 def _campaign(session: Session, campaign_id: int) -> Campaign:
@@ -87,12 +115,18 @@ def claim_statement(session: Session, campaign: Campaign, agent_id: int, now: da
 
 
 def claim_next(session: Session, campaign_id: int, agent_id: int, now: datetime | None = None) -> DebtorAccount | None:
-    """Lease the most urgent callable debtor to the agent (or the one it already holds); None when empty."""
+    """Lease the most urgent callable debtor to the agent (or the one it already holds).
+
+    None when nobody is callable: the queue is empty for now, or the campaign is closed for calls
+    (``closed_reason`` says why and until when).
+    """
     now = _now(now)
     campaign = _campaign(session, campaign_id)
     held = held_by(session, campaign_id, agent_id, now)
     if held is not None:
         return held
+    if closed_reason(campaign, now) is not None:
+        return None
     debtor_id = session.execute(claim_statement(session, campaign, agent_id, now)).scalar()
     if debtor_id is None:
         return None
@@ -159,6 +193,23 @@ def open_debtor(session: Session, debtor_id: int, agent_id: int, now: datetime |
     if not done:
         raise _lease_conflict(session, _load(session, debtor_id), agent_id, now)
     return _load(session, debtor_id)
+
+
+def take_over(session: Session, debtor_id: int, manager_id: int, now: datetime | None = None) -> DebtorAccount:
+    """A manager takes a debtor from the agent holding it: that lease ends now, audited.
+
+    The agent who lost it is told so when they next save or renew (their lease is gone).
+    """
+    now = _now(now)
+    debtor = _load(session, debtor_id)
+    campaign = session.get(Campaign, debtor.campaign_id)
+    previous = debtor.leased_by_id
+    until = now + timedelta(minutes=campaign.lease_minutes or 10)
+    session.execute(_t.update().where(_t.c.id == debtor_id).values(leased_by_id=manager_id, lease_expires_at=until))
+    debtor = _load(session, debtor_id)
+    if previous and previous != manager_id:
+        audit.record(session, manager_id, "console.take_over", debtor, previous_agent_id=previous)
+    return debtor
 
 
 def explain(session: Session, debtor: DebtorAccount, now: datetime | None = None) -> list[tuple[str, dict]]:

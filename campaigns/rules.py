@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import calendar
 from .models import Campaign, QueueState
 
 # key -> (queue state, delay in minutes before the debtor can be called again; None = no timed return)
@@ -36,6 +37,14 @@ DEFAULT_SKIP_MINUTES = 5  # a debtor released without an outcome is not offered 
 class NextAction:
     state: QueueState
     delay_minutes: int | None
+
+
+def _is_clock(text) -> bool:
+    try:
+        calendar.parse_clock(text or "")
+        return True
+    except ValueError:
+        return False
 
 
 def rules_for(campaign: Campaign | None) -> dict[str, dict]:
@@ -68,8 +77,6 @@ SETTABLE_DELAYS = ("no_answer", "busy", "voicemail", "switchboard", "wrong_party
 def save_settings(session, campaign: Campaign, user_id: int, *, weights: dict, hours: dict, lease_minutes,
                   max_attempts, promise_grace_days, callback_grace_minutes, delays: dict, scripts: dict) -> None:
     """Validate then store the campaign's queue settings; ValidationError({field: DomainError}) otherwise."""
-    import re as _re
-
     from . import audit
     from .errors import N_, DomainError, ValidationError
     from .models import CallScript
@@ -94,7 +101,7 @@ def save_settings(session, campaign: Campaign, user_id: int, *, weights: dict, h
     for i, (start, end) in enumerate(hours.get("windows", [])):
         if not start and not end:
             continue
-        if not (_re.fullmatch(r"\d\d:\d\d", start or "") and _re.fullmatch(r"\d\d:\d\d", end or "")) or start >= end:
+        if not (_is_clock(start) and _is_clock(end)) or start >= end:
             errors[f"window_{i}"] = DomainError(N_("Give a start and an end time (HH:MM), the start first."),
                                                 field=f"window_{i}")
         else:

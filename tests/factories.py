@@ -15,6 +15,7 @@ from campaigns.taxonomy import ensure_default_taxonomy
 
 PASSWORD = "correct-horse-42"
 _seq = itertools.count(1)
+ALWAYS_OPEN = {"days": [0, 1, 2, 3, 4, 5, 6], "windows": [["00:00", "24:00"]], "exclude_holidays": False}
 
 
 class Factory:
@@ -44,7 +45,9 @@ class Factory:
             client_company_id=(client_company or self.client_company()).id,
             name=kw.pop("name", f"Campagne {next(_seq)}"), status=status,
             period_start=kw.pop("period_start", today - timedelta(days=10)),
-            period_end=kw.pop("period_end", today + timedelta(days=60)), **kw)
+            period_end=kw.pop("period_end", today + timedelta(days=60)),
+            # Open around the clock unless a test is about calling hours: the suite runs at any hour.
+            calling_hours=kw.pop("calling_hours", ALWAYS_OPEN), **kw)
         campaign.agents = list(agents)
         self.session.add(campaign)
         self.session.flush()

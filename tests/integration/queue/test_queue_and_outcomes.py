@@ -8,8 +8,9 @@ import pytest
 
 from campaigns import calendar, priority, queue
 from campaigns.errors import Conflict, ValidationError
-from campaigns.models import (Callback, CallAttempt, ContactResult, InvoiceStatus, PaymentMethod, Promise,
+from campaigns.models import (Callback, CallAttempt, CampaignStatus, ContactResult, InvoiceStatus, PaymentMethod, Promise,
                               PromiseStatus, QueueState, Role)
+from campaigns.models.campaign import default_calling_hours
 from campaigns.outcomes import (AlreadyPaidInput, CallbackInput, MotiveInput, OutcomeInput, PromiseInput,
                                 record_outcome, resolve_dispute)
 
@@ -64,6 +65,34 @@ def test_a_campaign_can_weigh_age_over_amount(setup):
     rich_score = priority.recompute_debtor(session, rich, now)
     days_late = (now.astimezone(PARIS).date() - rich.oldest_due_date).days  # 5, or more when now is a later open day
     assert rich_score == pytest.approx(0.1 * 20 + 5 * (days_late / 30), abs=0.01)
+
+
+def test_nobody_is_handed_out_outside_calling_hours_or_when_the_campaign_is_not_running(setup):
+    session, make, campaign, agent, _ = setup
+    campaign.calling_hours = default_calling_hours()  # Mon-Fri 9:00-12:30, 14:00-18:30, Paris
+    make.debtor(campaign)
+    monday_lunch = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)  # 13:00 in Paris
+    assert claim(session, campaign, agent, monday_lunch) is None
+    closed = queue.closed_reason(campaign, monday_lunch)
+    assert str(closed) == "Outside calling hours: calls open again on 30/11/2026 14:00."
+    saturday = datetime(2026, 12, 5, 10, 0, tzinfo=timezone.utc)
+    assert "07/12/2026 09:00" in str(queue.closed_reason(campaign, saturday))
+    christmas = datetime(2026, 12, 25, 10, 0, tzinfo=timezone.utc)  # a Friday, a public holiday
+    assert claim(session, campaign, agent, christmas) is None
+
+    monday_morning = datetime(2026, 11, 30, 9, 30, tzinfo=timezone.utc)
+    campaign.status = CampaignStatus.PAUSED
+    assert claim(session, campaign, agent, monday_morning) is None
+    assert str(queue.closed_reason(campaign, monday_morning)) == "This campaign is paused by its manager."
+    campaign.status = CampaignStatus.ACTIVE
+    campaign.period_start = date(2026, 12, 1)
+    assert claim(session, campaign, agent, monday_morning) is None
+    assert str(queue.closed_reason(campaign, monday_morning)) == "This campaign starts on 01/12/2026."
+    campaign.period_start, campaign.period_end = date(2026, 11, 1), date(2026, 11, 27)
+    assert str(queue.closed_reason(campaign, monday_morning)) == "This campaign ended on 27/11/2026."
+    campaign.period_end = date(2026, 12, 31)
+    assert queue.closed_reason(campaign, monday_morning) is None
+    assert claim(session, campaign, agent, monday_morning) is not None
 
 
 def test_two_agents_never_get_the_same_debtor_and_a_lease_expires(setup):
@@ -285,6 +314,7 @@ def test_a_team_callback_goes_to_whoever_is_free(setup):
 
 def test_a_callback_outside_calling_hours_is_refused(setup):
     session, make, campaign, agent, _ = setup
+    campaign.calling_hours = default_calling_hours()
     d = make.debtor(campaign)
     now = open_now(campaign)
     queue.open_debtor(session, d.id, agent.id, now=now)
