@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from .domain import queue
+from campaigns import queue
 from campaigns.models import Role
 from campaigns.money import decimal_string
 from campaigns.taxonomy import motives_for
@@ -103,17 +103,19 @@ def french_amount(cents: int) -> str:
 
 
 def render_workspace(campaign, debtor, *, values=None, errors=None, notice=None, conflict=None,
-                     status=200):
+                     status=200, asked=False):
     """The workspace (card + outcome panel + lease + counter), in the page or alone for htmx."""
     now = reads.utcnow()
     card = reads.card(db.session, debtor, now) if debtor is not None else None
+    closed = queue.closed_reason(campaign, now) if debtor is None else None
     mine = bool(card and debtor.leased_by_id == current_user.id and debtor.lease_expires_at
                 and debtor.lease_expires_at > now)
     context = dict(
         campaign=campaign, card=card, debtor=debtor, mine=mine,
         can_take_over=current_user.role in (Role.MANAGER, Role.ADMIN),
         values=values if values is not None else MultiDict(), errors=errors or {},
-        fresh=values is None, notice=notice, conflict=conflict,
+        fresh=values is None, notice=notice, conflict=conflict, asked=asked,
+        closed=domain_message(closed) if closed is not None else None,
         day=reads.agent_day(db.session, current_user.id, now),
         outcomes=OUTCOMES, sections=SECTIONS, methods=METHOD_LABELS,
         motive_rows=range(1, MOTIVE_ROWS + 1), plan_rows=range(1, PLAN_ROWS + 1),

@@ -5,7 +5,7 @@ from flask import abort, make_response, redirect, render_template, request, url_
 from flask_babel import gettext
 from flask_login import current_user
 
-from .domain import outcomes, queue
+from campaigns import outcomes, queue
 from campaigns.access import get_visible_campaign
 from campaigns.errors import Conflict, DomainError, NotFound, ValidationError
 from campaigns.models import Role
@@ -34,11 +34,14 @@ def _debtor(campaign, debtor_id: int):
     return debtor
 
 
-def _after_change(campaign, debtor=None):
-    """After a POST: htmx gets the workspace (and the URL to show), a plain form a 303."""
+def _after_change(campaign, debtor=None, asked=False):
+    """After a POST: htmx gets the workspace (and the URL to show), a plain form a 303.
+
+    ``asked``: the agent asked for the next debtor, so an empty answer must say why.
+    """
     url = url_for("console.campaign", campaign_id=campaign.id)
     if htmx:
-        response = render_workspace(campaign, debtor)
+        response = render_workspace(campaign, debtor, asked=asked)
         response.headers["HX-Push-Url"] = url
         return response
     return redirect(url, 303)
@@ -78,7 +81,7 @@ def next_debtor(campaign_id):
             db.session.rollback()
     debtor = queue.claim_next(db.session, campaign.id, current_user.id)
     db.session.commit()
-    return _after_change(campaign, debtor)
+    return _after_change(campaign, debtor, asked=True)
 
 
 @bp.route("/campaigns/<int:campaign_id>/debtors/<int:debtor_id>")
@@ -101,8 +104,7 @@ def open_debtor(campaign_id, debtor_id):
             if held is not None and held.id != debtor.id:
                 queue.release(db.session, held.id, current_user.id)
         if takeover:
-            queue.take_over(db.session, debtor.id, current_user.id) if hasattr(queue, "take_over") \
-                else _take_over(debtor)
+            queue.take_over(db.session, debtor.id, current_user.id)
         else:
             queue.open_debtor(db.session, debtor.id, current_user.id)
     except Conflict as err:
@@ -116,22 +118,6 @@ def open_debtor(campaign_id, debtor_id):
         response.headers["HX-Redirect"] = url_for("console.campaign", campaign_id=campaign.id)
         return response
     return _after_change(campaign, debtor)
-
-
-def _take_over(debtor):
-    """A manager takes the debtor: the other agent's lease ends now, then the manager opens it.
-
-    campaigns.queue has no take-over entry point; ending the lease is the one write made here,
-    audited, and the agent who lost it is told when they next save or renew.
-    """
-    from campaigns import audit
-    from campaigns.models import DebtorAccount
-    previous = debtor.leased_by_id
-    db.session.execute(DebtorAccount.__table__.update().where(DebtorAccount.id == debtor.id)
-                       .values(lease_expires_at=reads.utcnow()))
-    db.session.expire(debtor)
-    queue.open_debtor(db.session, debtor.id, current_user.id)
-    audit.record(db.session, current_user.id, "console.take_over", debtor, previous_agent_id=previous)
 
 
 @bp.route("/campaigns/<int:campaign_id>/debtors/<int:debtor_id>/release", methods=["POST"])
@@ -199,7 +185,7 @@ def outcome(campaign_id, debtor_id):
     following = queue.claim_next(db.session, campaign.id, current_user.id)
     db.session.commit()
     if htmx:
-        response = render_workspace(campaign, following, notice=gettext("Call recorded."))
+        response = render_workspace(campaign, following, notice=gettext("Call recorded."), asked=True)
         response.headers["HX-Push-Url"] = url_for("console.campaign", campaign_id=campaign.id)
         return response
     return redirect(url_for("console.campaign", campaign_id=campaign.id), 303)
@@ -234,14 +220,3 @@ def day():
                                               day=reads.agent_day(db.session, current_user.id)))
     response.vary.add("HX-Request")
     return response
-
-
-@bp.before_request
-def _domain_ready():
-    """Until campaigns.queue and campaigns.outcomes exist there is no console to show (404).
-
-    Anonymous users and other roles still meet the access decorators (login, 403).
-    """
-    if (queue is None or outcomes is None) and current_user.is_authenticated \
-            and current_user.role in WORKERS:
-        abort(404)

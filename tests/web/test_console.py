@@ -8,8 +8,6 @@ import sqlalchemy as sa
 
 from tests.factories import WebClient
 
-pytest.importorskip("campaigns.outcomes", reason="the console drives campaigns.queue and campaigns.outcomes")
-
 from campaigns.models import (CallAttempt, Callback, DebtorAccount, InvoiceMotive, Promise, Role)
 
 
@@ -59,6 +57,36 @@ def test_an_agent_sees_his_campaigns_with_a_key_to_start_calling(web, desk):
     assert "Relance Dupont" in page.text
     assert "<kbd>1</kbd>" in page.text
     assert page.headers["Vary"] == "HX-Request" or "HX-Request" in page.headers["Vary"]
+
+
+def test_outside_calling_hours_the_agent_is_told_when_calls_open_again(web, desk, db):
+    from campaigns.models import Campaign
+    from campaigns.models.campaign import default_calling_hours
+    campaign = db.get(Campaign, desk.campaign.id)
+    hours = default_calling_hours()
+    hours["days"] = []  # no calling day at all: closed whatever the clock says
+    campaign.calling_hours = hours
+    db.commit()
+    web.login(desk.agent)
+    page = web.get(desk.url)
+    assert "Hors des heures d’appel" in page.text
+    answer = web.post(desk.url + "/next", htmx=True)
+    assert 'id="calling-closed"' in answer.text and 'id="outcome-form"' not in answer.text
+
+    campaign.calling_hours = {"days": [0, 1, 2, 3, 4, 5, 6], "windows": [["00:00", "24:00"]]}
+    db.commit()
+    assert 'id="outcome-form"' in web.post(desk.url + "/next", htmx=True).text
+
+
+def test_an_emptied_queue_says_nobody_is_left_to_call(web, desk, db):
+    from campaigns.models import DebtorAccount
+    db.execute(sa.update(DebtorAccount).where(DebtorAccount.campaign_id == desk.campaign.id)
+               .values(queue_state="paid"))
+    db.commit()
+    web.login(desk.agent)
+    answer = web.post(desk.url + "/next", htmx=True)
+    assert 'id="queue-empty"' in answer.text
+    assert "Plus personne à appeler" in answer.text
 
 
 def test_the_home_page_campaign_name_leads_an_agent_to_the_console(web, desk):
