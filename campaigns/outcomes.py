@@ -384,20 +384,23 @@ def set_new_phone(session: Session, debtor_id: int, user_id: int, phone: str, no
     return added
 
 
-def resolve_dispute(session: Session, motive_id: int, user_id: int, resolution: str,
-                    now: datetime | None = None) -> InvoiceMotive:
-    """The client answered: the motive is resolved; the debtor returns to the queue when nothing blocks it."""
+def resolve_dispute(session: Session, motive_id: int, user_id: int, resolution: str | None = None,
+                    now: datetime | None = None, campaign_id: int | None = None) -> InvoiceMotive:
+    """The client answered a motive: it is resolved; the invoice reopens and the debtor returns to the
+    queue when nothing else blocks them. ``campaign_id``: refuse a motive of another campaign.
+    """
+    from .models import Motive
     now = _now(now)
-    m = session.get(InvoiceMotive, motive_id)
-    if m is None:
-        raise NotFound(N_("This motive does not exist."))
+    m = session.get(InvoiceMotive, motive_id, with_for_update=True)
+    if m is None or (campaign_id is not None and m.campaign_id != campaign_id):
+        raise NotFound(N_("No such dispute."))
     if m.status != MotiveStatus.OPEN:
-        raise Conflict(N_("This motive is already closed."))
-    m.status, m.resolved_at, m.resolved_by_id, m.resolution = MotiveStatus.RESOLVED, now, user_id, resolution
+        raise Conflict(N_("This dispute is already closed."))
+    m.status, m.resolved_at, m.resolved_by_id = MotiveStatus.RESOLVED, now, user_id
+    m.resolution = (resolution or "").strip() or None
     session.flush()
 
     def still_blocking(**where):
-        from .models import Motive
         q = (sa.select(sa.func.count()).select_from(InvoiceMotive).join(Motive, Motive.id == InvoiceMotive.motive_id)
              .where(InvoiceMotive.status == MotiveStatus.OPEN, Motive.blocks_queue.is_(True)))
         for k, v in where.items():
@@ -408,11 +411,13 @@ def resolve_dispute(session: Session, motive_id: int, user_id: int, resolution: 
     if inv.status == InvoiceStatus.DISPUTED and not still_blocking(invoice_id=inv.id):
         inv.status = InvoiceStatus.OPEN if inv.outstanding_cents > 0 else InvoiceStatus.PAID
     debtor = m.debtor
-    if debtor.queue_state == QueueState.DISPUTED and not still_blocking(debtor_id=debtor.id):
-        debtor.queue_state, debtor.next_action_at = QueueState.READY, None
+    back_in_queue = debtor.queue_state == QueueState.DISPUTED and not still_blocking(debtor_id=debtor.id)
+    if back_in_queue:
+        debtor.queue_state, debtor.next_action_at = QueueState.READY, now
         debtor.version = (debtor.version or 0) + 1
         priority.recompute_debtor(session, debtor, now)
-    audit.record(session, user_id, "motive.resolved", m, resolution=resolution)
+    audit.record(session, user_id, "dispute.resolve", m, invoice=inv.number, resolution=m.resolution,
+                 debtor_back_in_queue=back_in_queue)
     session.flush()
     return m
 

@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from campaigns import supervision
+from campaigns import outcomes, supervision
 from campaigns.access import get_visible_campaign
 from campaigns.errors import Conflict, DomainError, NotFound
 from campaigns.models import CampaignStatus, Role
@@ -82,7 +82,8 @@ def resolve_dispute(campaign_id: int, motive_id: int):
     campaign = _campaign(campaign_id)
     error = None
     try:
-        supervision.resolve(db.session, current_user, campaign.id, motive_id, request.form.get("resolution"))
+        outcomes.resolve_dispute(db.session, motive_id, current_user.id, request.form.get("resolution"),
+                                 campaign_id=campaign.id)
     except NotFound:
         abort(404)
     except DomainError as exc:

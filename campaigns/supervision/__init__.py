@@ -2,7 +2,7 @@
 
 Every figure is computed with SQL aggregates; nothing here loads a campaign's rows as ORM objects.
 """
-from .disputes import open_disputes, resolve
+from .disputes import open_disputes
 from .figures import (
     COMPLETED_CALL, CampaignFigures, agent_figures, campaign_figures, completed_calls_by_day,
     motive_breakdown, promises_by_week,
@@ -11,5 +11,5 @@ from .purge import purge_personal_data, purge_due
 
 __all__ = [
     "COMPLETED_CALL", "CampaignFigures", "agent_figures", "campaign_figures", "completed_calls_by_day",
-    "motive_breakdown", "open_disputes", "promises_by_week", "purge_due", "purge_personal_data", "resolve",
+    "motive_breakdown", "open_disputes", "promises_by_week", "purge_due", "purge_personal_data",
 ]

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from campaigns import supervision
 from campaigns.errors import Conflict
+from campaigns.outcomes import resolve_dispute
 from campaigns.models import (
     AuditEntry, CampaignStatus, ContactResult as R, DebtorAccount, ImportBatch, ImportRejection, InvoiceStatus, MotiveStatus, PromiseStatus,
     QueueState, Role,
@@ -121,17 +122,17 @@ def test_resolving_the_last_dispute_returns_the_debtor_to_the_queue(session, mak
     manager = make.user(Role.MANAGER)
     campaign, d4 = mission["campaign"], mission["debtors"][3]
     first, second = supervision.open_disputes(session, campaign.id)
-    supervision.resolve(session, manager, campaign.id, first.id, "Avoir émis")
+    resolve_dispute(session, first.id, manager.id, "Avoir émis", campaign_id=campaign.id)
     session.refresh(d4)
     assert d4.queue_state is QueueState.DISPUTED  # the missing invoice still blocks it
-    supervision.resolve(session, manager, campaign.id, second.id)
+    resolve_dispute(session, second.id, manager.id, campaign_id=campaign.id)
     session.refresh(d4)
     assert d4.queue_state is QueueState.READY and d4.next_action_at is not None
     assert {i.status for i in mission["rec"].invoices(d4)} == {InvoiceStatus.OPEN}
     assert supervision.open_disputes(session, campaign.id) == []
     assert session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "dispute.resolve")) == 2
     with pytest.raises(Conflict):
-        supervision.resolve(session, manager, campaign.id, second.id)
+        resolve_dispute(session, second.id, manager.id, campaign_id=campaign.id)
 
 
 def test_purge_keeps_the_figures_and_removes_personal_data(session, make, mission, tmp_path):
