@@ -20,11 +20,16 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def database_url(instance: Path | None = None) -> str:
+    """DATABASE_URL from the environment, else the embedded SQLite file under instance/."""
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{(instance or ROOT / 'instance') / 'relance.db'}"
+
+
 def from_environment(instance_path: str) -> dict:
     instance = Path(instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     return {
-        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'relance.db'}",
+        "DATABASE_URL": database_url(instance),
         "SECRET_KEY": _secret_key(instance),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(instance / "uploads"),
         "EXPORT_FOLDER": os.environ.get("EXPORT_FOLDER") or str(instance / "exports"),

@@ -10,11 +10,11 @@ import logging
 import os
 import sys
 
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey, SqliteHuey, crontab
 
 from campaigns.db import make_engine, make_session_factory
 
-from .config import ROOT
+from .config import ROOT, database_url
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,36 @@ def check_import(database_url: str, batch_id: int) -> str:
         return "failed"
     finally:
         session.close()
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+def queue_housekeeping() -> int:
+    """Every ten minutes: judge promises past their date + grace and refresh the priorities of the
+    running campaigns (days past due grow; only rows whose score changes are written)."""
+    return housekeep(database_url())
+
+
+def housekeep(url: str, now=None) -> int:
+    """``campaigns.queue.tick`` for each active campaign, one transaction each; broken promises found."""
+    import sqlalchemy as sa
+
+    from campaigns import queue
+    from campaigns.models import Campaign, CampaignStatus
+
+    session = _session_for(url)
+    broken = 0
+    try:
+        ids = session.scalars(sa.select(Campaign.id).where(Campaign.status == CampaignStatus.ACTIVE)).all()
+        for campaign_id in ids:
+            broken += queue.tick(session, campaign_id, now)
+            session.commit()
+    except Exception:
+        session.rollback()
+        log.exception("queue housekeeping failed")
+        raise
+    finally:
+        session.close()
+    return broken
 
 
 def main() -> int:
