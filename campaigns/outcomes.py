@@ -1,7 +1,6 @@
 """Recording what a call produced: one transaction, validated first, the lease checked, then written."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -9,7 +8,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, calendar, priority, rules
+from . import audit, calendar, phones, priority, rules
 from .errors import N_, Conflict, DomainError, NotFound, ValidationError
 from .models import (Callback, CallbackStatus, CallAttempt, Campaign, ContactResult, DebtorAccount, Instalment,
                      Invoice, InvoiceMotive, InvoiceStatus, MotiveStatus, PaymentMethod, Phone, PhoneStatus,
@@ -179,10 +178,8 @@ def _validate(session, campaign, debtor, o: OutcomeInput, now: datetime) -> dict
                                                          field="already_paid.paid_on")
         checked["already_paid"] = _pick(a.invoice_ids, open_by_id, "already_paid.invoice_ids", errors)
         checked["already_paid_motive"] = motive_by_code(session, campaign.client_company_id, "already_paid")
-    if o.new_phone is not None:
-        digits = re.sub(r"\D", "", o.new_phone)
-        if not 9 <= len(digits) <= 15:
-            errors["new_phone"] = DomainError(N_("This phone number does not look valid."), field="new_phone")
+    if o.new_phone is not None and phones.normalise(o.new_phone)[0] is None:
+        errors["new_phone"] = DomainError(N_("This phone number does not look valid."), field="new_phone")
     if errors:
         raise ValidationError(errors)
     return checked
@@ -351,27 +348,26 @@ def _mark_wrong(session, debtor, dialled, new_phone, user_id):
 
 
 def _add_phone(session, debtor, raw, user_id) -> Phone:
-    digits = re.sub(r"[^\d+]", "", raw)
-    e164 = None
-    if digits.startswith("+"):
-        e164 = digits
-    elif digits.startswith("0") and len(digits) == 10:
-        e164 = "+33" + digits[1:]
-    phone = Phone(raw=raw.strip(), e164=e164, label="ajouté", position=1 + max((p.position for p in debtor.phones),
-                                                                              default=0),
-                  status=PhoneStatus.OK, added_by_id=user_id)
+    e164, kind = phones.normalise(raw)
+    for known in debtor.phones:
+        if e164 and known.e164 == e164:  # a number already on file, given again: it works after all
+            known.status = PhoneStatus.OK
+            return known
+    phone = Phone(raw=raw.strip(), e164=e164, kind=kind, label="ajouté", status=PhoneStatus.OK, added_by_id=user_id,
+                  position=1 + max((p.position for p in debtor.phones), default=0))
     debtor.phones.append(phone)
     session.flush()
     return phone
 
 
-def set_new_phone(session: Session, debtor_id: int, user_id: int, phone: str, now: datetime | None = None) -> Phone:
+def set_new_phone(session: Session, debtor_id: int, user_id: int, phone: str, now: datetime | None = None,
+                  campaign_id: int | None = None) -> Phone:
     """The manager's wrong-number list: give the debtor a new number and put it back in the queue."""
     now = _now(now)
-    if not 9 <= len(re.sub(r"\D", "", phone or "")) <= 15:
+    if phones.normalise(phone or "")[0] is None:
         raise ValidationError({"phone": DomainError(N_("This phone number does not look valid."), field="phone")})
     debtor = session.get(DebtorAccount, debtor_id)
-    if debtor is None:
+    if debtor is None or (campaign_id is not None and debtor.campaign_id != campaign_id):
         raise NotFound(N_("This debtor does not exist."))
     added = _add_phone(session, debtor, phone, user_id)
     debtor.has_valid_phone = True

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from campaigns.access import visible_campaigns_query
 from campaigns.models import (CallAttempt, Callback, CallbackStatus, CallScript, Campaign, ContactResult,
                               DebtorAccount, Invoice, InvoiceMotive, InvoiceStatus, MotiveStatus, Phone,
-                              Promise, PromiseStatus, QueueState, campaign_agents)
+                              Promise, PromiseStatus, QueueState)
 
 PARIS = ZoneInfo("Europe/Paris")
 OPEN_INVOICE = (InvoiceStatus.OPEN, InvoiceStatus.PROMISED, InvoiceStatus.DISPUTED)

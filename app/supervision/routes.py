@@ -59,6 +59,7 @@ def dashboard(campaign_id: int):
         return render_template("supervision/_figures.html", campaign=campaign, **context)
     return render_template(
         "supervision/dashboard.html", campaign=campaign, disputes=supervision.open_disputes(db.session, campaign.id),
+        numbers=supervision.numbers_to_find(db.session, campaign.id),
         can_manage=current_user.role in STAFF, final_done=final_recap_produced(db.session, campaign.id),
         background_above=current_app.config.get("RECAP_BACKGROUND_ABOVE", 50_000), **context)
 
@@ -96,6 +97,47 @@ def resolve_dispute(campaign_id: int, motive_id: int):
                                disputes=supervision.open_disputes(db.session, campaign.id)), 409 if error else 200
     flash(error or _("Dispute marked as resolved."), "error" if error else "success")
     return redirect(url_for("supervision.dashboard", campaign_id=campaign.id), 303)
+
+
+@bp.route("/wrong-numbers")
+@roles_required(*READERS)
+def wrong_numbers(campaign_id: int):
+    """Debtors waiting for a new number (the client may know one)."""
+    campaign = _campaign(campaign_id)
+    if htmx:
+        return _wrong_numbers(campaign)
+    return redirect(url_for("supervision.dashboard", campaign_id=campaign.id) + "#wrong-numbers", 303)
+
+
+@bp.route("/wrong-numbers/<int:debtor_id>", methods=["POST"])
+@roles_required(*STAFF)
+def give_number(campaign_id: int, debtor_id: int):
+    """The manager found a new number: it is added and the debtor returns to the queue."""
+    campaign = _campaign(campaign_id)
+    typed = request.form.get("phone", "")
+    try:
+        outcomes.set_new_phone(db.session, debtor_id, current_user.id, typed, campaign_id=campaign.id)
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        db.session.rollback()
+        errors = getattr(exc, "errors", None) or {"phone": exc}
+        message = " ".join(domain_message(e) for e in errors.values())
+        if htmx:
+            return _wrong_numbers(campaign, errors={debtor_id: message}, typed={debtor_id: typed}), 422
+        flash(message, "error")
+        return redirect(url_for("supervision.dashboard", campaign_id=campaign.id) + "#wrong-numbers", 303)
+    db.session.commit()
+    if htmx:
+        return _wrong_numbers(campaign, done=_("Number added: the debtor is back in the queue."))
+    flash(_("Number added: the debtor is back in the queue."), "success")
+    return redirect(url_for("supervision.dashboard", campaign_id=campaign.id) + "#wrong-numbers", 303)
+
+
+def _wrong_numbers(campaign, **context):
+    return render_template("supervision/_wrong_numbers.html", campaign=campaign,
+                           numbers=supervision.numbers_to_find(db.session, campaign.id),
+                           can_manage=current_user.role in STAFF, **context)
 
 
 def _send_workbook(write, download_name: str):

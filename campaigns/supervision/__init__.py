@@ -1,4 +1,5 @@
-"""Supervision of a running campaign: the dashboard figures, open disputes, and the personal-data purge.
+"""Supervision of a running campaign: the dashboard figures, open disputes, numbers to find, and the
+personal-data purge.
 
 Every figure is computed with SQL aggregates; nothing here loads a campaign's rows as ORM objects.
 """
@@ -8,8 +9,9 @@ from .figures import (
     motive_breakdown, promises_by_week,
 )
 from .purge import purge_personal_data, purge_due
+from .wrong_numbers import NumberToFind, numbers_to_find
 
 __all__ = [
     "COMPLETED_CALL", "CampaignFigures", "agent_figures", "campaign_figures", "completed_calls_by_day",
-    "motive_breakdown", "open_disputes", "promises_by_week", "purge_due", "purge_personal_data",
+    "motive_breakdown", "NumberToFind", "numbers_to_find", "open_disputes", "promises_by_week", "purge_due", "purge_personal_data",
 ]
