@@ -65,7 +65,9 @@ def populate(url: str, debtors: int) -> tuple[int, str]:
     session.flush()
     agent = accounts.create_user(session, "agent@bench.fr", "Agent Bench", Role.AGENT, PASSWORD)
     campaign = Campaign(client_company_id=company.id, name="Bench 100k", status=CampaignStatus.ACTIVE,
-                        period_start=date.today() - timedelta(days=5), period_end=date.today() + timedelta(days=60))
+                        period_start=date.today() - timedelta(days=5), period_end=date.today() + timedelta(days=60),
+                        # measured at whatever hour the bench is run
+                        calling_hours={"days": [0, 1, 2, 3, 4, 5, 6], "windows": [["00:00", "24:00"]]})
     session.add(campaign)
     session.flush()
     session.execute(campaign_agents.insert().values(campaign_id=campaign.id, user_id=agent.id))

@@ -23,7 +23,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from campaigns import priority, queue  # noqa: E402
 from campaigns.db import make_engine, make_session_factory  # noqa: E402
-from campaigns.models import Base, Campaign, ClientCompany, ContactResult, Role, User  # noqa: E402
+from campaigns.models import (Base, Campaign, CampaignStatus, ClientCompany, ContactResult, Role,  # noqa: E402
+                              User)
 from campaigns.outcomes import OutcomeInput, record_outcome  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)  # a Tuesday, inside calling hours
@@ -49,7 +50,9 @@ def setup_schema(url: str, agents: int) -> tuple[int, list[int]]:
         users = [User(email=f"a{i}@bench.fr", name=f"Agent {i}", role=Role.AGENT, password_hash="x")
                  for i in range(agents)]
         s.add_all(users)
-        campaign = Campaign(client_company_id=company.id, name="Bench", lease_minutes=30)
+        campaign = Campaign(client_company_id=company.id, name="Bench", lease_minutes=30,
+                            status=CampaignStatus.ACTIVE, period_start=NOW.date() - timedelta(days=5),
+                            period_end=NOW.date() + timedelta(days=60))
         s.add(campaign)
         s.commit()
         return campaign.id, [u.id for u in users]
