@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
+import threading
+import time
+from contextlib import contextmanager
 
 from huey import RedisHuey, SqliteHuey, crontab
 
@@ -30,6 +34,74 @@ def make_huey():
 
 huey = make_huey()
 _sessions: dict[str, object] = {}
+
+# A running job stamps a heartbeat in huey's store this often; a job whose last beat is older than
+# STALE_AFTER_BEATS beats (or whose worker process is gone, seen from the same machine) was interrupted.
+HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "10"))
+STALE_AFTER_BEATS = 6
+# The message a batch keeps when its worker died (translated into French by the worker, see _french).
+INTERRUPTED = "The processing was interrupted, run it again."
+
+
+def job_key(kind: str, ident) -> str:
+    return f"job-{kind}-{ident}"
+
+
+@contextmanager
+def heartbeat(key: str, task: str):
+    """While the block runs, keep ``key`` saying which task runs where; on exit the record says it finished.
+
+    A worker killed with SIGKILL cannot say anything: its record stays unfinished and its beat goes stale,
+    which is how ``interrupted`` tells a dead job from a slow one.
+    """
+    record = {"task": task, "host": socket.gethostname(), "pid": os.getpid(), "beat": time.time(), "finished": False}
+    huey.put(key, record)
+    stop = threading.Event()
+
+    def beat():
+        while not stop.wait(HEARTBEAT_SECONDS):
+            try:
+                huey.put(key, {**record, "beat": time.time()})
+            except Exception:  # noqa: BLE001 - a missed beat only makes the job look slower
+                log.warning("could not write the heartbeat of %s", key, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"heartbeat {key}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        huey.put(key, {**record, "beat": time.time(), "finished": True})
+
+
+def job_record(key: str) -> dict | None:
+    """What the last worker to run this job said (None when no worker has started it)."""
+    try:
+        value = huey.get(key, peek=True)
+    except Exception:  # noqa: BLE001 - storage unavailable: nothing is known
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def interrupted(key: str, now: float | None = None) -> bool:
+    """True when a worker started this job and died before finishing it."""
+    record = job_record(key)
+    if record is None or record.get("finished"):
+        return False
+    if (now or time.time()) - record["beat"] > HEARTBEAT_SECONDS * STALE_AFTER_BEATS:
+        return True
+    return record["host"] == socket.gethostname() and not _process_alive(record["pid"])
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def _session_for(database_url: str):
@@ -59,17 +131,19 @@ def load_import(database_url: str, batch_id: int) -> str:
 
     session = _session_for(database_url)
     try:
-        batch = session.get(ImportBatch, batch_id)
-        huey.put(progress_key(batch_id), 0)
-        service.apply(session, batch, progress=lambda done: huey.put(progress_key(batch_id), done))
-        session.commit()
-        return "applied"
-    except Exception as exc:
-        session.rollback()
-        log.exception("import %s failed", batch_id)
-        service.mark_failed(session, batch_id, str(exc) or type(exc).__name__)
-        session.commit()
-        return "failed"
+        with heartbeat(job_key("import", batch_id), "load"):
+            try:
+                batch = session.get(ImportBatch, batch_id)
+                huey.put(progress_key(batch_id), 0)
+                service.apply(session, batch, progress=lambda done: huey.put(progress_key(batch_id), done))
+                session.commit()
+                return "applied"
+            except Exception as exc:
+                session.rollback()
+                log.exception("import %s failed", batch_id)
+                service.mark_failed(session, batch_id, str(exc) or type(exc).__name__)
+                session.commit()
+                return "failed"
     finally:
         session.close()
 
@@ -88,26 +162,78 @@ def check_import(database_url: str, batch_id: int) -> str:
 
     session = _session_for(database_url)
     try:
-        batch = session.get(ImportBatch, batch_id)
-        service.check(session, batch, batch.mapping, batch.sheet_name, translate=_french())
-        session.commit()
-        return "checked"
-    except Exception as exc:
-        session.rollback()
-        log.exception("check of import %s failed", batch_id)
-        from campaigns.errors import DomainError
-        message = _french()(exc.message).format(**exc.params) if isinstance(exc, DomainError) else str(exc)
-        service.mark_failed(session, batch_id, message)
-        session.commit()
-        return "failed"
+        with heartbeat(job_key("import", batch_id), "check"):
+            try:
+                batch = session.get(ImportBatch, batch_id)
+                service.check(session, batch, batch.mapping, batch.sheet_name, translate=_french())
+                session.commit()
+                return "checked"
+            except Exception as exc:
+                session.rollback()
+                log.exception("check of import %s failed", batch_id)
+                from campaigns.errors import DomainError
+                message = _french()(exc.message).format(**exc.params) if isinstance(exc, DomainError) else str(exc)
+                service.mark_failed(session, batch_id, message)
+                session.commit()
+                return "failed"
     finally:
         session.close()
+
+
+def import_interrupted(batch) -> bool:
+    """A batch still checking or loading whose worker died: nothing was written, it can be run again."""
+    from campaigns.models import ImportStatus
+    return batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) and interrupted(job_key("import", batch.id))
+
+
+def import_stage_to_retry(batch) -> str:
+    """'check' or 'load': the job of this batch that did not finish (the last one a worker started)."""
+    record = job_record(job_key("import", batch.id))
+    if record is not None:
+        return record["task"]
+    return "load" if batch.mapping and batch.progress_total else "check"
+
+
+def forget(key: str) -> None:
+    """Drop a job's record before it is queued again, so that the old dead worker is not seen as its own."""
+    try:
+        huey.delete(key)
+    except Exception:  # noqa: BLE001 - storage unavailable: the new worker overwrites the record anyway
+        log.warning("could not forget %s", key, exc_info=True)
+
+
+def sweep_interrupted(url: str) -> int:
+    """Mark as failed the batches whose worker died while checking or loading them (at worker start-up and
+    with the housekeeping): the manager then sees why and can run them again."""
+    import sqlalchemy as sa
+
+    from campaigns.importing import service
+    from campaigns.models import ImportBatch, ImportStatus
+
+    session = _session_for(url)
+    found = 0
+    try:
+        batches = session.scalars(sa.select(ImportBatch).where(
+            ImportBatch.status.in_([ImportStatus.QUEUED, ImportStatus.RUNNING]))).all()
+        for batch in batches:
+            if import_interrupted(batch):
+                service.mark_failed(session, batch.id, _french()(INTERRUPTED))
+                found += 1
+        session.commit()
+    except Exception:
+        session.rollback()
+        log.exception("sweeping interrupted imports failed")
+    finally:
+        session.close()
+    return found
 
 
 @huey.periodic_task(crontab(minute="*/10"))
 def queue_housekeeping() -> int:
     """Every ten minutes: judge promises past their date + grace and refresh the priorities of the
-    running campaigns (days past due grow; only rows whose score changes are written)."""
+    running campaigns (days past due grow; only rows whose score changes are written); mark the imports
+    whose worker died as failed."""
+    sweep_interrupted(database_url())
     return housekeep(database_url())
 
 
@@ -140,6 +266,10 @@ def main() -> int:
     from .supervision import jobs as _recap_jobs  # noqa: F401  registers the recap export task
 
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    # A worker killed while loading left its batch "loading" for ever: say so now, before taking new jobs.
+    found = sweep_interrupted(database_url())
+    if found:
+        log.warning("%s import(s) interrupted by a dead worker marked as failed", found)
     consumer = Consumer(huey, workers=int(os.environ.get("JOB_WORKERS", "1")), worker_type="thread")
     consumer.run()
     return 0

@@ -103,10 +103,11 @@ def mapping(campaign_id: int, batch_id: int):
 def batch(campaign_id: int, batch_id: int):
     """The check (counts, quality, rejected rows), then progress while loading, then the summary."""
     campaign, batch = _batch(campaign_id, batch_id)
-    from ..jobs import read_progress
+    from ..jobs import import_interrupted, read_progress
     done = read_progress(batch.id) if batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) else None
+    # A worker that died leaves the batch "loading": shown as failed (the worker's next sweep records it).
     context = dict(campaign=campaign, batch=batch, done=done or 0, labels=FIELD_LABELS,
-                   rejections=batch.rejections[:500])
+                   rejections=batch.rejections[:500], interrupted=import_interrupted(batch))
     if htmx:
         return render_template("manage/_import_status.html", **context)
     return render_template("manage/batch.html", **context)
@@ -126,6 +127,29 @@ def confirm(campaign_id: int, batch_id: int):
     from ..jobs import load_import
     load_import(current_app.config["DATABASE_URL"], batch.id)
     return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
+
+
+@bp.route("/campaigns/<int:campaign_id>/imports/<int:batch_id>/retry", methods=["POST"])
+@roles_required(*STAFF)
+def retry(campaign_id: int, batch_id: int):
+    """Run again a check or a load that failed or whose worker died; the page follows it again."""
+    from .. import jobs
+    campaign, batch = _batch(campaign_id, batch_id)
+    here = url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id)
+    if batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) and not jobs.import_interrupted(batch):
+        flash(_("This import is still being processed."), "error")
+        return redirect(here, 303)
+    stage = jobs.import_stage_to_retry(batch)
+    try:
+        service.retry(db.session, batch, stage, user_id=current_user.id)
+    except DomainError as exc:
+        flash(domain_message(exc), "error")
+        return redirect(here, 303)
+    db.session.commit()
+    jobs.forget(jobs.job_key("import", batch.id))
+    task = jobs.check_import if stage == "check" else jobs.load_import
+    task(current_app.config["DATABASE_URL"], batch.id)
+    return redirect(here, 303)
 
 
 @bp.route("/campaigns/<int:campaign_id>/imports/<int:batch_id>/rejected.xlsx")

@@ -6,7 +6,7 @@ import os
 
 from campaigns.recap import write_recap
 
-from ..jobs import _session_for, huey
+from ..jobs import _session_for, heartbeat, huey, interrupted, job_key
 
 log = logging.getLogger(__name__)
 
@@ -16,11 +16,17 @@ def progress_key(token: str) -> str:
 
 
 def read_progress(token: str) -> str | None:
-    """'done', 'failed', 'n/total' while writing, or None when unknown (queued)."""
+    """'done', 'failed', 'n/total' while writing, or None when unknown (queued).
+
+    A worker killed while writing never says 'failed' itself: its dead heartbeat does.
+    """
     try:
-        return huey.get(progress_key(token), peek=True)
+        state = huey.get(progress_key(token), peek=True)
     except Exception:  # storage unavailable: the page says it is still waiting
         return None
+    if state not in ("done", "failed") and interrupted(job_key("recap", token)):
+        return "failed"
+    return state
 
 
 @huey.task()
@@ -28,6 +34,14 @@ def export_recap(database_url: str, campaign_id: int, user_id: int | None, final
     """Write the recap to ``path`` (atomically: a half-written file never has the final name)."""
     session = _session_for(database_url)
     partial = path + ".part"
+    try:
+        with heartbeat(job_key("recap", token), "export"):
+            return _export(session, campaign_id, user_id, final, path, partial, token)
+    finally:
+        session.close()
+
+
+def _export(session, campaign_id, user_id, final, path, partial, token) -> str:
     try:
         huey.put(progress_key(token), "0/0")
         write_recap(session, campaign_id, partial, final=final, user_id=user_id,
@@ -43,5 +57,3 @@ def export_recap(database_url: str, campaign_id: int, user_id: int | None, final
             os.unlink(partial)
         huey.put(progress_key(token), "failed")
         return "failed"
-    finally:
-        session.close()

@@ -219,6 +219,19 @@ def mark_failed(session: Session, batch_id: int, message: str) -> None:
     session.flush()
 
 
+def retry(session: Session, batch: ImportBatch, stage: str, user_id: int | None = None) -> None:
+    """Queue again the check or the load that failed or whose worker died: nothing of it was written.
+
+    The caller knows the batch is no longer being worked on (a dead worker looks the same as a live one here).
+    """
+    if batch.status not in (ImportStatus.FAILED, ImportStatus.QUEUED, ImportStatus.RUNNING) or not batch.mapping:
+        raise DomainError(N_("This import cannot be run again in its current state."))
+    batch.status = ImportStatus.RUNNING if stage == "check" else ImportStatus.QUEUED
+    batch.error = None
+    audit.record(session, user_id, "import.retry", batch, campaign_id=batch.campaign_id, stage=stage)
+    session.flush()
+
+
 def batches(session: Session, campaign_id: int) -> list[ImportBatch]:
     return session.scalars(sa.select(ImportBatch).where(ImportBatch.campaign_id == campaign_id)
                            .order_by(ImportBatch.id.desc())).all()
