@@ -1,11 +1,23 @@
 """Error pages and the translation of domain errors into responses."""
 from __future__ import annotations
 
-from flask import render_template
+import logging
+
+from flask import g, render_template, request
 from flask_babel import gettext
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 
 from campaigns.errors import N_, DomainError
+
+from .extensions import db, htmx
+
+log = logging.getLogger(__name__)
+
+# What the driver raises when the database refuses or drops the connection (restarting, unreachable, not
+# accepting connections; on SQLite, locked for too long). Integrity errors and the like stay 500s.
+UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError)
 
 
 def domain_message(error: DomainError) -> str:
@@ -15,6 +27,26 @@ def domain_message(error: DomainError) -> str:
 
 
 def register_error_handlers(app):
+    def database_unavailable(error):
+        """503 while the database restarts: nothing was saved, and what the user typed is still in the form."""
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        # The page must not ask the database who is logged in (it would fail again): anonymous for this answer.
+        g._login_user = AnonymousUserMixin()
+        db.discard_session()
+        if request.method == "GET":
+            message = gettext("The database is momentarily unavailable. Reload the page in a moment.")
+        elif htmx:
+            message = gettext("The database is momentarily unavailable: nothing was saved. "
+                              "What you typed is kept: send it again in a moment.")
+        else:
+            message = gettext("The database is momentarily unavailable: nothing was saved. Go back to the "
+                              "previous page, where what you typed is kept, and send it again in a moment.")
+        template = "errors/_unavailable.html" if htmx else "errors/error.html"
+        return render_template(template, code=503, message=message), 503, {"Retry-After": "5"}
+
+    for exception in UNAVAILABLE:
+        app.register_error_handler(exception, database_unavailable)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_template("errors/error.html", code=400,

@@ -32,6 +32,16 @@ class Database:
         return g.db_session
 
     @staticmethod
+    def discard_session():
+        """Drop this request's session after its connection failed; a later use opens a fresh one."""
+        session = g.pop("db_session", None)
+        if session is not None:
+            try:
+                session.close()
+            except Exception:  # noqa: BLE001 - the connection is already gone; the pool replaces it
+                pass
+
+    @staticmethod
     def _close(_exc=None):
         session = g.pop("db_session", None)
         if session is not None:

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.browser.conftest import LiveServer
+from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: F401  chromium set-up
 from tests.conftest import PG_ADMIN_URL
 from tests.factories import Factory, WebClient
 
@@ -136,3 +138,51 @@ def backend_waiting_on_a_lock(admin, url: str, statement: str) -> int | None:
 
 def backend_gone(admin, pid: int) -> bool:
     return admin.execute(sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}).scalar() == 0
+
+
+class Outage:
+    """The test database as seen during a restart: every connection dropped, then none accepted for a while."""
+
+    def __init__(self, admin, url: str):
+        self.admin, self.name = admin, database_name(url)
+
+    def drop_connections(self) -> int:
+        """What a restart does to the app's pooled connections: the server ends them."""
+        return len(self.admin.execute(sa.text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()"),
+            {"db": self.name}).all())
+
+    def begin(self) -> None:
+        self.admin.execute(sa.text(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false'))
+        self.drop_connections()
+
+    def end(self) -> None:
+        self.admin.execute(sa.text(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true'))
+
+
+@pytest.fixture
+def outage(admin, pg_url):
+    """Drop the test database's connections or refuse new ones; always accepting them again afterwards."""
+    o = Outage(admin, pg_url)
+    yield o
+    o.end()
+
+
+@pytest.fixture
+def pg_live_server(pg_url, tmp_path):
+    """The app served from a thread on the run's PostgreSQL database, for browser tests of database faults."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from app import create_app
+    app = create_app({"DATABASE_URL": pg_url, "SECRET_KEY": "browser-test-key",
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads"), "EXPORT_FOLDER": str(tmp_path / "exports")})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    session = app.extensions["relance_sessions"]()
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, session, Factory(session))
+    server.shutdown()
+    session.close()
+    app.extensions["relance_engine"].dispose()

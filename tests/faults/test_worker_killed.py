@@ -21,6 +21,8 @@ from campaigns.models import (CampaignStatus, ClientCompany, DebtorAccount, Impo
                               InvoiceStatus, Role)
 from tests.faults.conftest import backend_gone, backend_waiting_on_a_lock, wait_until
 
+pytestmark = pytest.mark.slow
+
 DEBTORS, INVOICES_EACH = 5_000, 4
 INVOICES = 60_000  # in the campaign whose recap is exported
 MAPPING = ["customer_code", "company_name", "phone", "invoice_number", "invoice_date", "due_date", "amount",

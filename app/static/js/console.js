@@ -95,6 +95,35 @@
     }
   });
 
+  // A request that fails (the database restarting, the server unreachable) swaps nothing (see htmx-config in
+  // base.html): the card and what the agent typed stay as they are, and the same form can be sent again,
+  // with the same request_key, so that it is recorded once. Say so until a request goes through.
+  function showAlert(kind, verb) {
+    var box = document.getElementById("console-alert");
+    if (!box) { return; }
+    box.textContent = box.dataset[kind] || box.dataset.failed;
+    box.dataset.verb = verb;
+    box.hidden = false;
+  }
+  function verbOf(event) {
+    return (event.detail.requestConfig && event.detail.requestConfig.verb || "get").toLowerCase();
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var verb = verbOf(event);
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    showAlert(status === 503 ? (verb === "get" ? "unavailableRead" : "unavailable") : "failed", verb);
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    showAlert(verbOf(event) === "get" ? "unavailableRead" : "offline", verbOf(event));
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var box = document.getElementById("console-alert");
+    // A background read that works again (the day counter) does not clear an alert about unsaved work.
+    if (box && !box.hidden && event.detail.successful && (verbOf(event) !== "get" || box.dataset.verb === "get")) {
+      box.hidden = true;
+    }
+  });
+
   // Lease countdown and renewal while the agent is active.
   function tick() {
     var lease = document.getElementById("lease");
