@@ -49,12 +49,13 @@ def job_key(kind: str, ident) -> str:
 
 @contextmanager
 def heartbeat(key: str, task: str):
-    """While the block runs, keep ``key`` saying which task runs where; on exit the record says it finished.
+    """While the block runs, keep ``key`` saying which task runs where; when it ends normally, that it finished.
 
     A worker killed with SIGKILL cannot say anything: its record stays unfinished and its beat goes stale,
     which is how ``interrupted`` tells a dead job from a slow one.
     """
-    record = {"task": task, "host": socket.gethostname(), "pid": os.getpid(), "beat": time.time(), "finished": False}
+    record = {"task": task, "host": socket.gethostname(), "pid": os.getpid(), "every": HEARTBEAT_SECONDS,
+              "beat": time.time(), "finished": False}
     huey.put(key, record)
     stop = threading.Event()
 
@@ -72,7 +73,9 @@ def heartbeat(key: str, task: str):
     finally:
         stop.set()
         thread.join()
-        huey.put(key, {**record, "beat": time.time(), "finished": True})
+    # Only a job that recorded its own outcome is finished. One that raised (say, the database went away
+    # before it could mark its batch failed) stays unfinished: once its beat is stale it reads as interrupted.
+    huey.put(key, {**record, "beat": time.time(), "finished": True})
 
 
 def job_record(key: str) -> dict | None:
@@ -89,7 +92,7 @@ def interrupted(key: str, now: float | None = None) -> bool:
     record = job_record(key)
     if record is None or record.get("finished"):
         return False
-    if (now or time.time()) - record["beat"] > HEARTBEAT_SECONDS * STALE_AFTER_BEATS:
+    if (now or time.time()) - record["beat"] > record.get("every", HEARTBEAT_SECONDS) * STALE_AFTER_BEATS:
         return True
     return record["host"] == socket.gethostname() and not _process_alive(record["pid"])
 

@@ -1,0 +1,58 @@
+"""How the web app tells a job whose worker died from a job that is merely slow (no worker needed)."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+
+import pytest
+
+from app import jobs
+
+
+@pytest.fixture(autouse=True)
+def memory_store():
+    """huey's immediate mode keeps its store in memory."""
+    jobs.huey.immediate = True
+    yield
+    jobs.huey.immediate = False
+
+
+def record(**kw):
+    return {"task": "load", "host": socket.gethostname(), "pid": os.getpid(), "every": 10, "beat": time.time(),
+            "finished": False, **kw}
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def test_a_job_never_started_or_finished_is_not_interrupted():
+    assert not jobs.interrupted("job-import-1")
+    with jobs.heartbeat("job-import-1", "load"):
+        assert not jobs.interrupted("job-import-1")
+    assert jobs.job_record("job-import-1")["finished"]
+    assert not jobs.interrupted("job-import-1")
+
+
+def test_a_job_whose_worker_process_is_gone_is_interrupted_at_once():
+    jobs.huey.put("job-import-2", record(pid=dead_pid()))
+    assert jobs.interrupted("job-import-2")
+
+
+def test_a_job_on_another_machine_is_interrupted_only_once_its_beat_is_stale():
+    jobs.huey.put("job-import-3", record(host="worker-2.example", pid=dead_pid()))
+    assert not jobs.interrupted("job-import-3")
+    assert jobs.interrupted("job-import-3", now=time.time() + 61)
+
+
+def test_a_job_that_raised_stays_unfinished_so_that_it_reads_as_interrupted_later():
+    with pytest.raises(RuntimeError):
+        with jobs.heartbeat("job-import-4", "check"):
+            raise RuntimeError("the database went away before the batch could be marked failed")
+    assert not jobs.job_record("job-import-4")["finished"]
+    assert not jobs.interrupted("job-import-4")  # the worker is alive and the beat is fresh
+    assert jobs.interrupted("job-import-4", now=time.time() + 3600)
