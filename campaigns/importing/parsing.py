@@ -1,12 +1,14 @@
 """Amounts, dates and identifiers as clients write them, parsed to cents, dates and clean text."""
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 
 EXCEL_EPOCH = date(1899, 12, 30)
 _SPACES = str.maketrans("", "", " \u00a0\u202f\t€$£")
 _AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
+MAX_WHOLE_DIGITS = 12   # a trillion: beyond any invoice, and far below the database's integer limit
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 
@@ -32,10 +34,10 @@ def amount_cents(cell) -> int:
     """1234.56, 1 234,56, 1.234,56, 1 234,56 €, (120,00) and -120,00 all become cents."""
     if isinstance(cell, bool):
         raise Unreadable(cell)
-    if isinstance(cell, int):
-        return cell * 100
-    if isinstance(cell, float):
-        return round(cell * 100)
+    if isinstance(cell, (int, float)):
+        if not math.isfinite(cell) or abs(cell) >= 10 ** MAX_WHOLE_DIGITS:
+            raise Unreadable(cell)
+        return cell * 100 if isinstance(cell, int) else round(cell * 100)
     raw = str(cell).strip()
     s = raw.translate(_SPACES)
     negative = False
@@ -54,11 +56,13 @@ def amount_cents(cell) -> int:
         s = s.replace(",", "") if (len(tail) == 3 and s.count(",") > 1) else head.replace(",", "") + "." + tail
     elif s.count(".") > 1:
         s = s.replace(".", "")
-    if not _AMOUNT.match(s):
+    if len(s) > 40 or not _AMOUNT.match(s):
         raise Unreadable(raw)
     whole, _, frac = s.lstrip("+").partition(".")
     sign = -1 if whole.startswith("-") else 1
-    whole = whole.lstrip("-")
+    whole = whole.lstrip("-").lstrip("0")
+    if len(whole) > MAX_WHOLE_DIGITS:
+        raise Unreadable(raw)
     if len(frac) > 2 and frac[2:].strip("0"):
         # More than cents: round half away from zero.
         cents = int(whole or 0) * 100 + int(frac[:2]) + (1 if int(frac[2]) >= 5 else 0)

@@ -5,12 +5,14 @@ import codecs
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from ..errors import DomainError, N_
+from . import guards
 
 MAX_UNCOMPRESSED_RATIO = 100        # a workbook expanding more than 100x is a zip bomb
 MAX_UNCOMPRESSED_BYTES = 2_000_000_000
@@ -103,8 +105,10 @@ def _csv_options(grid_or_encoding, sep=None) -> dict:
 
 
 def read_text(data: bytes, nrows: int | None = None) -> Grid:
+    guards.check_lines(data)
     text, encoding = decode(data[:200_000])
     sep = sniff_separator(text)
+    guards.check_separators(data, sep)
     if encoding == "utf-8":
         try:
             data.decode("utf-8")
@@ -122,7 +126,10 @@ def read_text(data: bytes, nrows: int | None = None) -> Grid:
         rows = frame.to_numpy(dtype=object).tolist()
         del frame
     else:
-        rows = list(csv.reader(io.StringIO(decode(data)[0]), delimiter=sep))
+        try:   # newline="" lets the csv module see lone carriage returns as line ends, as pandas does
+            rows = list(csv.reader(io.StringIO(decode(data)[0], newline=""), delimiter=sep))
+        except csv.Error:
+            raise refuse(N_("The file is not a spreadsheet we can read.")) from None
         nrows = None
     return Grid(rows=rows, kind="csv", encoding=encoding, separator=sep,
                 truncated=nrows is not None and len(rows) >= nrows)
@@ -148,20 +155,33 @@ def text_column(data: bytes, grid: Grid, skip: int, index: int) -> list[str]:
     return frame.iloc[:, 0].tolist()
 
 
+def _check_zip(data: bytes, kind: str) -> None:
+    """Refuse a zipped workbook that is broken, or would expand or lay out beyond reason, before calamine reads it."""
+    try:
+        check_zip_size(data)
+        book = zipfile.ZipFile(io.BytesIO(data))
+        guards.check_xlsx_sheets(book) if kind == "xlsx" else guards.check_ods(book)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError):
+        raise refuse(N_("The file is not a spreadsheet we can read.")) from None
+
+
 def read_workbook(data: bytes, kind: str, sheet: str | None = None) -> Grid:
     if kind in ("xlsx", "ods"):
-        check_zip_size(data)
+        _check_zip(data, kind)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for broken or protected files
+        names = book.sheet_names
+        if sheet is not None and sheet not in names:
+            raise refuse(N_("The workbook has no sheet named “{sheet}”."), sheet=sheet)
+        chosen = sheet or _fullest_sheet(book, names)
+        rows = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    except (DomainError, KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - calamine's errors, and its Rust panics (not Exceptions) on broken files
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise refuse(N_("The workbook is protected by a password: save it without a password and upload it again.")) from None
         raise refuse(N_("The file is not a spreadsheet we can read.")) from None
-    names = book.sheet_names
-    if sheet is not None and sheet not in names:
-        raise refuse(N_("The workbook has no sheet named “{sheet}”."), sheet=sheet)
-    chosen = sheet or _fullest_sheet(book, names)
-    rows = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
     return Grid(rows=rows, kind=kind, sheet_names=names, sheet=chosen)
 
 
@@ -183,6 +203,7 @@ def read_file(data: bytes, file_name: str = "", sheet: str | None = None, max_by
         raise refuse(N_("The file is larger than the limit of {limit} MB."), limit=max_bytes // 1_000_000)
     kind = detect_kind(data, file_name)
     grid = read_text(data, nrows) if kind == "csv" else read_workbook(data, kind, sheet)
+    guards.check_columns(max(map(len, grid.rows), default=0))
     if not any(any(_filled(c) for c in row) for row in grid.rows):
         raise refuse(N_("The file is empty."))
     return grid
