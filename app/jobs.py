@@ -39,8 +39,11 @@ _sessions: dict[str, object] = {}
 # STALE_AFTER_BEATS beats (or whose worker process is gone, seen from the same machine) was interrupted.
 HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "10"))
 STALE_AFTER_BEATS = 6
-# The message a batch keeps when its worker died (translated into French by the worker, see _french).
+# What a failed batch tells the manager (put into French by the worker, see _french): never SQL or a traceback.
 INTERRUPTED = "The processing was interrupted, run it again."
+DATABASE_LOST = "The database was unavailable during the processing: nothing was written, run it again."
+UNEXPECTED = ("An unexpected error stopped the processing: nothing was written. Run it again; if it fails again, "
+              "tell your administrator.")
 
 
 def job_key(kind: str, ident) -> str:
@@ -144,7 +147,7 @@ def load_import(database_url: str, batch_id: int) -> str:
             except Exception as exc:
                 session.rollback()
                 log.exception("import %s failed", batch_id)
-                service.mark_failed(session, batch_id, str(exc) or type(exc).__name__)
+                service.mark_failed(session, batch_id, failure_message(exc))
                 session.commit()
                 return "failed"
     finally:
@@ -155,6 +158,20 @@ def _french():
     """Rejection reasons in French (the default locale) without a request."""
     from babel.support import Translations
     return Translations.load(str(ROOT / "app" / "manage" / "translations"), ["fr"]).gettext
+
+
+def failure_message(exc: Exception) -> str:
+    """Why a check or a load failed, in French, for the manager (the details go to the worker's log)."""
+    from sqlalchemy import exc as sa_exc
+
+    from campaigns.errors import DomainError
+    translate = _french()
+    if isinstance(exc, DomainError):
+        text = translate(exc.message)
+        return text.format(**exc.params) if exc.params else text
+    if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+        return translate(DATABASE_LOST)
+    return translate(UNEXPECTED)
 
 
 @huey.task()
@@ -174,9 +191,7 @@ def check_import(database_url: str, batch_id: int) -> str:
             except Exception as exc:
                 session.rollback()
                 log.exception("check of import %s failed", batch_id)
-                from campaigns.errors import DomainError
-                message = _french()(exc.message).format(**exc.params) if isinstance(exc, DomainError) else str(exc)
-                service.mark_failed(session, batch_id, message)
+                service.mark_failed(session, batch_id, failure_message(exc))
                 session.commit()
                 return "failed"
     finally:

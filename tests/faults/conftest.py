@@ -146,14 +146,17 @@ class Outage:
     def __init__(self, admin, url: str):
         self.admin, self.name = admin, database_name(url)
 
-    def drop_connections(self) -> int:
-        """What a restart does to the app's pooled connections: the server ends them."""
+    def drop_connections(self, pid: int | None = None) -> int:
+        """What a restart does to the app's pooled connections: the server ends them (or only ``pid``'s)."""
         return len(self.admin.execute(sa.text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()"),
-            {"db": self.name}).all())
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()"
+            " AND (CAST(:pid AS integer) IS NULL OR pid = :pid)"), {"db": self.name, "pid": pid}).all())
+
+    def refuse_new_connections(self) -> None:
+        self.admin.execute(sa.text(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false'))
 
     def begin(self) -> None:
-        self.admin.execute(sa.text(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false'))
+        self.refuse_new_connections()
         self.drop_connections()
 
     def end(self) -> None:

@@ -84,6 +84,13 @@ def _page(web, url) -> str:
     return web.get(url).get_data(as_text=True)
 
 
+def _worker_gave_up(batch) -> bool:
+    """The load's record says it ended (failure recorded) or went silent (it could not even record that)."""
+    from app.jobs import interrupted, job_key, job_record
+    record = job_record(job_key("import", batch.id))
+    return bool(record) and (record["finished"] or interrupted(job_key("import", batch.id)))
+
+
 def _written(session, campaign) -> tuple[int, int]:
     session.expire_all()
     return (session.scalar(sa.select(sa.func.count()).select_from(DebtorAccount)
@@ -130,6 +137,37 @@ def test_a_worker_killed_while_loading_leaves_nothing_and_the_manager_runs_the_l
     assert _written(pg_session, campaign) == (DEBTORS, DEBTORS * INVOICES_EACH)
     assert "Import terminé" in _page(pg_web, batch_url)
     assert second.poll() is None  # the worker is still serving
+
+
+def test_a_database_restart_during_a_load_writes_nothing_and_the_load_can_be_run_again(
+        pg_web, pg_session, pg_url, admin, workers, checked_batch, outage):
+    campaign, batch, batch_url = checked_batch
+    workers.start()
+    with pg_session.get_bind().connect() as other:
+        with other.begin():
+            other.execute(sa.select(ClientCompany.id).where(ClientCompany.id == campaign.client_company_id)
+                          .with_for_update())
+            assert pg_web.post(f"{batch_url}/confirm").status_code == 303
+            stuck = wait_until(lambda: backend_waiting_on_a_lock(admin, pg_url, "UPDATE client_companies"),
+                               "the worker reaching the end of its load")
+            # The database restarts under the worker: its connection ends and, for a while, none is accepted.
+            outage.refuse_new_connections()
+            outage.drop_connections(stuck)
+    wait_until(lambda: backend_gone(admin, stuck), "the worker's connection ending")
+    wait_until(lambda: _worker_gave_up(batch), "the worker giving up on the load")
+    outage.end()
+
+    assert _written(pg_session, campaign) == (0, 0)
+    # Whether the worker could still record the failure or not, the manager is told, without any SQL.
+    page = wait_until(lambda: (lambda html: "Relancer" in html and html)(_page(pg_web, batch_url)),
+                      "the page saying the load failed")
+    assert "rien n’a été écrit" in page
+    assert ("La base de données a été indisponible pendant le traitement" in page
+            or "Le traitement a été interrompu, relancez-le." in page)
+    assert "psycopg" not in page and "UPDATE" not in page
+    assert pg_web.post(f"{batch_url}/retry").status_code == 303
+    wait_until(lambda: _status(pg_session, batch) is ImportStatus.APPLIED, "the same worker loading it again")
+    assert _written(pg_session, campaign) == (DEBTORS, DEBTORS * INVOICES_EACH)
 
 
 def test_a_worker_killed_while_checking_a_large_file_is_reported_and_checked_again(
