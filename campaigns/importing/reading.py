@@ -4,9 +4,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import pickle
+import subprocess
+import sys
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 from python_calamine import CalamineWorkbook
@@ -16,6 +20,8 @@ from . import guards
 
 MAX_UNCOMPRESSED_RATIO = 100        # a workbook expanding more than 100x is a zip bomb
 MAX_UNCOMPRESSED_BYTES = 2_000_000_000
+XLS_CHILD = Path(__file__).with_name("xls_child.py")
+XLS_SECONDS = 120                   # an .xls holds at most 65,536 rows: minutes mean a pathological file
 SEPARATORS = [";", ",", "\t", "|"]
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Formats people send by mistake: PDF, images, archives.
@@ -169,6 +175,8 @@ def _check_zip(data: bytes, kind: str) -> None:
 def read_workbook(data: bytes, kind: str, sheet: str | None = None) -> Grid:
     if kind in ("xlsx", "ods"):
         _check_zip(data, kind)
+    if kind == "xls":
+        return _read_xls_apart(data, sheet)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = book.sheet_names
@@ -183,6 +191,26 @@ def read_workbook(data: bytes, kind: str, sheet: str | None = None) -> Grid:
             raise refuse(N_("The workbook is protected by a password: save it without a password and upload it again.")) from None
         raise refuse(N_("The file is not a spreadsheet we can read.")) from None
     return Grid(rows=rows, kind=kind, sheet_names=names, sheet=chosen)
+
+
+def _read_xls_apart(data: bytes, sheet: str | None) -> Grid:
+    """An .xls read by calamine in a child process (see xls_child.py): an abort or a hang there is a refusal."""
+    try:
+        done = subprocess.run([sys.executable, str(XLS_CHILD), sheet or ""], input=data, capture_output=True,
+                              timeout=XLS_SECONDS, check=False)
+    except subprocess.TimeoutExpired:
+        raise refuse(N_("The file is not a spreadsheet we can read.")) from None
+    if done.returncode != 0 or not done.stdout:
+        raise refuse(N_("The file is not a spreadsheet we can read."))
+    status, payload = pickle.loads(done.stdout)
+    if status == "no-sheet":
+        raise refuse(N_("The workbook has no sheet named “{sheet}”."), sheet=sheet)
+    if status == "error":
+        if "password" in payload.lower() or "encrypt" in payload.lower():
+            raise refuse(N_("The workbook is protected by a password: save it without a password and upload it again."))
+        raise refuse(N_("The file is not a spreadsheet we can read."))
+    names, chosen, rows = payload
+    return Grid(rows=rows, kind="xls", sheet_names=names, sheet=chosen)
 
 
 def _fullest_sheet(book, names: list[str]) -> str:
