@@ -22,6 +22,9 @@ MAX_UNCOMPRESSED_RATIO = 100        # a workbook expanding more than 100x is a z
 MAX_UNCOMPRESSED_BYTES = 2_000_000_000
 XLS_CHILD = Path(__file__).with_name("xls_child.py")
 XLS_SECONDS = 120                   # an .xls holds at most 65,536 rows: minutes mean a pathological file
+# What Python's zipfile raises on a damaged archive (a version it does not know, a bad length, bad deflate data).
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, EOFError, OSError, ValueError,
+              NotImplementedError, RuntimeError)
 SEPARATORS = [";", ",", "\t", "|"]
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Formats people send by mistake: PDF, images, archives.
@@ -57,7 +60,7 @@ def detect_kind(data: bytes, file_name: str = "") -> str:
     if data.startswith(b"PK\x03\x04"):
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
+        except ZIP_ERRORS:
             raise refuse(N_("The file is not a spreadsheet we can read.")) from None
         if "mimetype" in names and b"opendocument.spreadsheet" in data[:200]:
             return "ods"
@@ -167,8 +170,7 @@ def _check_zip(data: bytes, kind: str) -> None:
         check_zip_size(data)
         book = zipfile.ZipFile(io.BytesIO(data))
         guards.check_xlsx_sheets(book) if kind == "xlsx" else guards.check_ods(book)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, EOFError, OSError, ValueError,
-            NotImplementedError, RuntimeError):
+    except ZIP_ERRORS:
         raise refuse(N_("The file is not a spreadsheet we can read.")) from None
 
 

@@ -10,9 +10,22 @@ from sqlalchemy.orm import Session
 from ..models import ImportBatch, ImportRejection
 
 
-def _safe(value: str) -> str:
-    """Cells starting with = + - @ would run as formulas in the client's Excel."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") and not value[1:2].isdigit() else value
+# Text starting with one of these would be read as a formula (or DDE) by a spreadsheet, "-12" included.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_writer(sheet, plain=None, quoted=None):
+    """Write text as a string cell; risky text also flagged as literal, so editing it in Excel keeps it text.
+
+    The value stays exactly what the client sent: a leading apostrophe would become part of the text.
+    """
+    def write(row: int, col: int, value) -> None:
+        value = "" if value is None else str(value)
+        if value.startswith(FORMULA_TRIGGERS):
+            sheet.write_string(row, col, value, quoted)
+        elif value:
+            sheet.write_string(row, col, value, plain)
+    return write
 
 
 def rejected_rows_xlsx(session: Session, batch: ImportBatch, header: list[str], row_label: str = "Row",
@@ -23,16 +36,19 @@ def rejected_rows_xlsx(session: Session, batch: ImportBatch, header: list[str], 
                                      "strings_to_formulas": False})
     sheet = book.add_worksheet("Rejected")
     bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, [row_label, column_label, reason_label, *header], bold)
+    text = _text_writer(sheet, quoted=book.add_format({"quote_prefix": True}))
+    title = _text_writer(sheet, bold, book.add_format({"quote_prefix": True, "bold": True}))
+    for j, name in enumerate([row_label, column_label, reason_label, *header]):
+        title(0, j, name)   # the client's own column names may be hostile too
     rows = session.execute(sa.select(ImportRejection.row_number, ImportRejection.column, ImportRejection.reason,
                                      ImportRejection.raw).where(ImportRejection.batch_id == batch.id)
                            .order_by(ImportRejection.row_number))
     for i, (row, column, reason, raw) in enumerate(rows, start=1):
         sheet.write_number(i, 0, row)
-        sheet.write_string(i, 1, column or "")
-        sheet.write_string(i, 2, reason)
+        text(i, 1, column)
+        text(i, 2, reason)
         for j, cell in enumerate(raw or []):
-            sheet.write_string(i, 3 + j, _safe(str(cell)))
+            text(i, 3 + j, cell)
     sheet.set_column(2, 2, 45)
     book.close()
     return out.getvalue()

@@ -140,3 +140,10 @@ def test_any_table_of_text_is_read_or_refused(rows, separator, encoding):
     text = "\n".join(separator.join(cells) for cells in rows)
     with time_limit(30):
         assert outcome(text.encode(encoding, errors="replace"), "clients.csv") in ("read", "refused")
+
+
+def test_a_zip_needing_an_unknown_version_is_refused_not_a_crash():
+    data = bytearray(sample("receivables.xlsx"))
+    at = data.find(b"PK\x01\x02")
+    data[at + 6] = 74    # "version needed to extract: 7.4", which Python's zipfile raises NotImplementedError on
+    assert refusal(bytes(data)) == "The file is not a spreadsheet we can read."
