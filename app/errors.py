@@ -5,13 +5,12 @@ import logging
 
 from flask import g, render_template, request
 from flask_babel import gettext
-from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 
 from campaigns.errors import N_, DomainError
 
-from .extensions import db, htmx
+from .extensions import db, htmx, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +30,16 @@ def register_error_handlers(app):
         """503 while the database restarts: nothing was saved, and what the user typed is still in the form."""
         log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
         # The page must not ask the database who is logged in (it would fail again): anonymous for this answer.
-        g._login_user = AnonymousUserMixin()
+        g._login_user = login_manager.anonymous_user()
         db.discard_session()
         if request.method == "GET":
             message = gettext("The database is momentarily unavailable. Reload the page in a moment.")
         elif htmx:
-            message = gettext("The database is momentarily unavailable: nothing was saved. "
-                              "What you typed is kept: send it again in a moment.")
+            message = gettext("The database is momentarily unavailable. What you typed is kept: send it again "
+                              "in a moment, it will be recorded only once.")
         else:
-            message = gettext("The database is momentarily unavailable: nothing was saved. Go back to the "
-                              "previous page, where what you typed is kept, and send it again in a moment.")
+            message = gettext("The database is momentarily unavailable. Go back to the previous page, where what "
+                              "you typed is kept, and send it again in a moment.")
         template = "errors/_unavailable.html" if htmx else "errors/error.html"
         return render_template(template, code=503, message=message), 503, {"Retry-After": "5"}
 

@@ -34,7 +34,7 @@ def test_a_save_refused_while_the_database_restarts_keeps_the_form_and_goes_thro
     page.locator("#save").click()
     alert = page.locator("#console-alert")
     expect(alert).to_be_visible()
-    expect(alert).to_contain_text("La base de données est momentanément indisponible : rien n’a été enregistré.")
+    expect(alert).to_contain_text("La base de données est momentanément indisponible.")
     expect(alert).to_contain_text("Votre saisie est conservée")
     expect(page.locator("#outcome-voicemail")).to_be_checked()
     expect(page.locator("#notes")).to_have_value(NOTE)
@@ -51,3 +51,32 @@ def test_a_save_refused_while_the_database_restarts_keeps_the_form_and_goes_thro
     server.session.rollback()
     [attempt] = server.session.scalars(sa.select(CallAttempt).where(CallAttempt.debtor_id == int(held))).all()
     assert attempt.notes == NOTE and attempt.result.value == "voicemail"
+
+
+def test_a_save_that_never_reaches_the_server_keeps_the_form_and_is_recorded_once_when_sent_again(
+        page, pg_live_server):
+    server = pg_live_server
+    agent = server.make.user(Role.AGENT, name="Nadia Négociatrice")
+    campaign = server.make.campaign(agents=[agent], name="Relance hiver")
+    server.make.debtor(campaign, company_name="Société Alpha")
+    server.commit()
+    log_in(page, server, agent)
+    page.goto(f"{server.url}/console/campaigns/{campaign.id}")
+    page.get_by_role("button", name="Appeler le débiteur suivant").click()
+    page.wait_for_selector("#outcome-form")
+    held = page.locator("#workspace").get_attribute("data-debtor")
+    page.locator("#outcome-busy").check()
+
+    page.route("**/outcome", lambda route: route.abort("connectionreset"))  # the network drops the save
+    page.locator("#save").click()
+    alert = page.locator("#console-alert")
+    expect(alert).to_contain_text("Le serveur est injoignable. Votre saisie est conservée")
+    expect(page.locator("#outcome-busy")).to_be_checked()
+
+    page.unroute("**/outcome")
+    page.locator("#save").click()
+    expect(page.get_by_text("Appel enregistré.")).to_be_visible()
+    expect(alert).to_be_hidden()
+    server.session.rollback()
+    [attempt] = server.session.scalars(sa.select(CallAttempt).where(CallAttempt.debtor_id == int(held))).all()
+    assert attempt.result.value == "busy"

@@ -55,8 +55,8 @@ def test_while_the_database_is_down_the_agent_is_told_and_the_entry_is_recorded_
     answer = pg_web.post(desk.outcome_url, entry, htmx=True)
     assert answer.status_code == 503 and answer.headers["Retry-After"]
     assert "<html" not in answer.text  # a fragment: the console keeps the form on screen (console.js)
-    assert "La base de données est momentanément indisponible : rien n’a été enregistré." in answer.text
-    assert "Votre saisie est conservée" in answer.text
+    assert "La base de données est momentanément indisponible." in answer.text
+    assert "Votre saisie est conservée : renvoyez-la dans un instant, elle ne sera enregistrée qu’une fois." in answer.text
 
     plain = pg_web.post(desk.outcome_url, entry)  # without JavaScript: a whole page
     assert plain.status_code == 503 and "<html" in plain.text
