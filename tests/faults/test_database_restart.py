@@ -92,3 +92,28 @@ def test_a_restart_in_the_middle_of_a_save_loses_nothing_and_the_entry_can_be_se
     assert recorded(pg_session, "cut-mid-save") == 0
     assert pg_web.post(desk.outcome_url, entry, htmx=True).status_code == 200
     assert recorded(pg_session, "cut-mid-save") == 1
+
+
+def test_a_restart_between_saving_and_handing_out_the_next_debtor_still_records_the_call_once(
+        pg_web, pg_session, desk, outage, monkeypatch):
+    """The call is committed, then the database goes before the next debtor is claimed: 503, and sending the
+    same entry again shows the next debtor without recording the call twice."""
+    from campaigns import queue
+    real = queue.claim_next
+
+    def restart_before_the_next_claim(session, *args, **kwargs):
+        outage.begin()
+        return real(session, *args, **kwargs)
+
+    entry = {"outcome": "switchboard", "request_key": "saved-then-cut"}
+    monkeypatch.setattr(queue, "claim_next", restart_before_the_next_claim)
+    answer = pg_web.post(desk.outcome_url, entry, htmx=True)
+    monkeypatch.undo()
+    outage.end()
+    assert answer.status_code == 503
+    assert "elle ne sera enregistrée qu’une fois" in answer.text
+    assert recorded(pg_session, "saved-then-cut") == 1
+
+    again = pg_web.post(desk.outcome_url, entry, htmx=True)
+    assert again.status_code == 200 and 'id="outcome-form"' in again.text  # the next debtor
+    assert recorded(pg_session, "saved-then-cut") == 1
