@@ -90,7 +90,8 @@ def mapping(campaign_id: int, batch_id: int):
         else:
             db.session.commit()
             if batch.status is ImportStatus.RUNNING:
-                from ..jobs import check_import
+                from ..jobs import check_import, forget, job_key
+                forget(job_key("import", batch.id))  # a dead earlier run must not be taken for this one
                 check_import(current_app.config["DATABASE_URL"], batch.id)
             return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
     by_column = {column: field for field, columns in chosen.items() for column in columns}
@@ -124,7 +125,8 @@ def confirm(campaign_id: int, batch_id: int):
         flash(domain_message(exc), "error")
         return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
     db.session.commit()
-    from ..jobs import load_import
+    from ..jobs import forget, job_key, load_import
+    forget(job_key("import", batch.id))  # a dead earlier run must not be taken for this one
     load_import(current_app.config["DATABASE_URL"], batch.id)
     return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
 
