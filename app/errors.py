@@ -51,8 +51,24 @@ def register_error_handlers(app):
         return render_template("errors/error.html", code=400,
                                message=gettext("Your session form expired or is invalid. Reload the page and try again.")), 400
 
-    for code in (403, 404, 405, 413):
+    for code in (403, 404, 405):
         app.register_error_handler(code, _page(code))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        """Over MAX_CONTENT_LENGTH (an upload past MAX_UPLOAD_MB), or a form field or part count past Werkzeug's limits.
+
+        Only the headers are read: touching the body again would raise again.
+        """
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if request.mimetype == "multipart/form-data" and (limit is None or (request.content_length or 0) > limit):
+            message = gettext("The file is larger than the limit of {limit} MB.").format(limit=app.config["MAX_UPLOAD_MB"])
+        elif limit is not None and (request.content_length or 0) > limit:
+            message = gettext("What you sent is too large to be received.")
+        else:
+            message = gettext("A field of the form is too long: shorten what you typed and send it again.")
+        template = "errors/_alert.html" if htmx else "errors/error.html"
+        return render_template(template, code=413, message=message), 413
 
     @app.errorhandler(500)
     def server_error(error):
@@ -65,7 +81,6 @@ def _page(code):
         403: N_("You do not have access to this page."),
         404: N_("This page does not exist."),
         405: N_("This action is not allowed here."),
-        413: N_("The file is too large."),
     }
 
     def handler(error):

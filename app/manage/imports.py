@@ -17,6 +17,7 @@ from . import bp
 from .routes import STAFF, load_campaign
 
 INLINE_CHECK_BYTES = 2_000_000  # above this, rows are checked in the background
+MAX_NAME = 255                  # ImportBatch.file_name
 
 FIELD_LABELS = {
     "customer_code": lazy_gettext("Customer code"), "company_name": lazy_gettext("Company name"),
@@ -27,6 +28,21 @@ FIELD_LABELS = {
     "currency": lazy_gettext("Currency"), "segment": lazy_gettext("Segment or typology"),
     "comment": lazy_gettext("Comment"),
 }
+
+
+def original_name(raw: str) -> str:
+    """The file's own name as the manager's computer sent it, made harmless to keep and show.
+
+    Browsers may send a full path (``C:\\Users\\...``), and a crafted request anything: folders, NUL bytes
+    (which PostgreSQL refuses and a path cannot hold), control or direction characters, thousands of characters.
+    The stored copy is named by its sha256 whatever this returns; this is only the name people read.
+    """
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    if len(name) > MAX_NAME:
+        stem, dot, suffix = name.rpartition(".")
+        name = stem[:MAX_NAME - len(suffix) - 1] + dot + suffix if dot and len(suffix) <= 8 else name[:MAX_NAME]
+    return name if name.strip(".") else _("file")
 
 
 def _batch(campaign_id: int, batch_id: int):
@@ -49,7 +65,7 @@ def upload(campaign_id: int):
         flash(_("Choose a file to upload."), "error")
         return redirect(url_for("manage.campaign", campaign_id=campaign.id), 303)
     try:
-        batch = service.store_upload(db.session, campaign, file.filename, file.read(),
+        batch = service.store_upload(db.session, campaign, original_name(file.filename), file.read(),
                                      current_app.config["UPLOAD_FOLDER"], user_id=current_user.id, kind=kind,
                                      max_bytes=current_app.config["MAX_UPLOAD_MB"] * 1_000_000)
     except DomainError as exc:
