@@ -5,6 +5,7 @@ allocation fails, so the extent of each worksheet is measured from its XML first
 """
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 
@@ -20,6 +21,8 @@ _ROW_NUMBER = re.compile(rb'r="[A-Z]{0,3}(\d+)"')   # <row r="12"> and <c r="B12
 _WIDE_COLUMN = re.compile(rb'r="([A-Z]{2,3})\d')    # columns past Z are rare: few matches in most files
 _ROOT = re.compile(rb'<(\w+:)?worksheet[\s>]')
 MAX_SHEET_ROWS = 1_048_576     # Excel's own limit
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_TARGET = re.compile(rb'\bTarget="([^"]*)"')
 _ODS_ROW = re.compile(rb"<table:table-row\b([^>]*)>")
 _ODS_ROWS_REPEATED = re.compile(rb'number-rows-repeated="(\d+)"')
 _ODS_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="(\d+)"')
@@ -183,15 +186,33 @@ def check_ods(book: zipfile.ZipFile) -> None:
     check_extent(rows, cols)
 
 
+def sheet_parts(book: zipfile.ZipFile) -> list[str]:
+    """The parts of an xlsx that calamine may read as worksheets: xl/worksheets/, and whatever a relationship
+    of the worksheet type points to (a crafted file may put its sheets anywhere)."""
+    names = set(book.namelist())
+    parts = {n for n in names if n.startswith("xl/worksheets/") and n.lower().endswith(".xml")}
+    for rels in (n for n in names if n.endswith(".rels")):
+        info = book.getinfo(rels)
+        if info.file_size > 10_000_000:
+            raise refuse(N_("The file is not a spreadsheet we can read."))
+        base = posixpath.dirname(posixpath.dirname(rels))
+        for tag in _RELATIONSHIP.findall(book.read(info)):
+            target = _TARGET.search(tag)
+            if b"/worksheet" in tag and target:
+                path = target.group(1).decode("utf-8", "replace")
+                path = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(base, path))
+                if path in names:
+                    parts.add(path)
+    return sorted(parts)
+
+
 def check_xlsx_sheets(book: zipfile.ZipFile) -> None:
     """Measure every worksheet of an xlsx before calamine lays it out."""
-    for info in book.infolist():
-        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-            continue
-        with book.open(info) as member:
+    for part in sheet_parts(book):
+        with book.open(part) as member:
             rows, cols = worksheet_extent(member)
         if rows < 0:
-            with book.open(info) as member:
+            with book.open(part) as member:
                 rows, cols = walk_extent(member)
         if rows > MAX_SHEET_ROWS:
             raise refuse(N_("The file is not a spreadsheet we can read."))

@@ -9,7 +9,7 @@ import pickle
 import resource
 import sys
 
-MEMORY_LIMIT = 2 * 1024 ** 3   # an .xls holds at most 65,536 rows by 256 columns
+MEMORY_LIMIT = 3 * 1024 ** 3   # an .xls holds at most 65,536 rows by 256 columns
 
 
 def read(data: bytes, sheet: str):

@@ -139,3 +139,16 @@ BROKEN_ENCODINGS = {
     "a lone surrogate in UTF-8": CSV.encode().replace(b"Dupont", b"Du\xed\xa0\x80nt"),
     "an unterminated quote": CSV.encode().replace(b"Dupont SA", b'"Dupont SA'),
 }
+
+
+def far_cell_elsewhere() -> bytes:
+    """The far-away cell again, its sheet moved out of xl/worksheets/ (the relationship points to it)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(far_cell()), "r") as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            name = item.filename.replace("xl/worksheets/sheet1.xml", "xl/feuilles/donnees.xml")
+            if item.filename.endswith(".rels") or item.filename == "[Content_Types].xml":
+                content = content.replace(b"worksheets/sheet1.xml", b"feuilles/donnees.xml")
+            dst.writestr(name, content)
+    return out.getvalue()

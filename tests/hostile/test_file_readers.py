@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from campaigns.errors import DomainError
 from campaigns.importing import guards, reading
 
-from .files import (BROKEN_ENCODINGS, SAMPLES, far_cell, huge_shared_strings, lying_sizes, nested_xml, ods_repeated,
-                    one_long_line, outcome, sample, time_limit, wide_csv)
+from .files import (BROKEN_ENCODINGS, SAMPLES, far_cell, far_cell_elsewhere, huge_shared_strings, lying_sizes,
+                    nested_xml, ods_repeated, one_long_line, outcome, sample, time_limit, wide_csv)
 
 FAST = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 NAMES = st.sampled_from(["clients.csv", "clients.xlsx", "clients.xls", "clients.ods", "clients.txt", "", "x.pdf"])
@@ -87,6 +87,10 @@ def test_a_tiny_workbook_with_a_far_away_cell_is_refused_before_its_grid_is_buil
     # calamine allocates height x width cells and aborts the process when that fails: this must never reach it.
     message = refusal(far_cell(row, col))
     assert "columns" in message
+
+
+def test_a_far_away_cell_in_a_sheet_stored_outside_the_usual_folder_is_refused_too():
+    assert "columns" in refusal(far_cell_elsewhere())
 
 
 def test_a_far_away_cell_within_the_limits_is_read():
