@@ -14,13 +14,13 @@ from ..errors import DomainError, N_
 MAX_COLUMNS = 1_000             # a receivables file has a dozen columns; the mapping page shows each one
 MAX_CELLS = 30_000_000          # height x width of the dense grid (1M invoices x 30 columns)
 MAX_LINE_CHARS = 1_000_000      # one line of a text file
+MAX_SHEET_ROWS = 1_048_576      # Excel's own limit
 CHUNK = 4 * 1024 * 1024
 
 # Patterns start with a literal so that re scans at C speed between matches.
 _ROW_NUMBER = re.compile(rb'r="[A-Z]{0,3}(\d+)"')   # <row r="12"> and <c r="B12">
 _WIDE_COLUMN = re.compile(rb'r="([A-Z]{2,3})\d')    # columns past Z are rare: few matches in most files
 _ROOT = re.compile(rb'<(\w+:)?worksheet[\s>]')
-MAX_SHEET_ROWS = 1_048_576     # Excel's own limit
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
 _TARGET = re.compile(rb'\bTarget="([^"]*)"')
 _ODS_ROW = re.compile(rb"<table:table-row\b([^>]*)>")
@@ -75,7 +75,7 @@ def check_lines(data: bytes) -> None:
     else:
         return
     raise refuse(N_("A line of the file is longer than {limit} characters: it is not a table of invoices."),
-                     limit=MAX_LINE_CHARS)
+                 limit=MAX_LINE_CHARS)
 
 
 def _chunks(member, end: bytes = b">"):
@@ -153,6 +153,7 @@ def ods_extent(member) -> tuple[int, int]:
 
     LibreOffice writes runs of identical rows or cells once with a repeat count (a million empty rows close
     every sheet); calamine expands the runs that hold a value, so a tiny file can ask for billions of cells.
+    The rows of all the sheets are counted one after the other: an upper bound for each.
     """
     row_index = max_row = max_col = 0
     for chunk in _chunks(member, b"</table:table-row>"):

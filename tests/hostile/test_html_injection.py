@@ -102,6 +102,8 @@ def test_an_uploaded_file_with_markup_in_its_name_and_cells_is_shown_escaped(web
                         data={"file": (io.BytesIO(content), PAYLOAD + ".csv")}, content_type="multipart/form-data")
     assert response.status_code == 303
     assert_escaped(web.get(response.headers["Location"]))
-    assert_escaped(web.get(f"/manage/campaigns/{campaign.id}"))
     stored = db.scalar(sa.select(ImportBatch).where(ImportBatch.campaign_id == campaign.id))
-    assert stored.file_name == PAYLOAD + ".csv"   # kept as sent, shown escaped
+    assert stored.file_name == "script><img src=x onerror=window.__pwned=1>.csv"   # no folders: after the last "/"
+    page = web.get(f"/manage/campaigns/{campaign.id}")
+    assert_escaped(page, expect_payload=False)
+    assert "script&gt;&lt;img src=x onerror=window.__pwned=1&gt;.csv" in page.get_data(as_text=True)
