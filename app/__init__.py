@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, request, session
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import filters, navigation
 from .config import ROOT, from_environment
@@ -26,6 +27,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True)
     app.config.update(from_environment(app.instance_path))
     app.config.update(overrides or {})
+    if app.config.get("TRUSTED_PROXIES"):
+        # The client's address (login throttling per address) and https (secure cookies, redirects)
+        # come from the proxies' headers, trusting exactly as many hops as configured.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -69,6 +75,8 @@ def create_app(overrides: dict | None = None) -> Flask:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
         )
+        if request.is_secure and app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if request.headers.get("HX-Request") is not None or response.mimetype == "text/html":
             response.vary.add("HX-Request")
         return response

@@ -40,6 +40,10 @@ def from_environment(instance_path: str) -> dict:
         # Behind HTTPS in production: set SESSION_COOKIE_SECURE=1.
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # Behind a reverse proxy (load balancer, TLS terminator): how many proxies set X-Forwarded-For/-Proto/
+        # -Host in front of the app. 0 trusts none of those headers, which a client could otherwise forge.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_IDLE_MINUTES", "480")) * 60,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
