@@ -67,18 +67,60 @@ def apply(session: Session, campaign: Campaign, batch_id: int, result: CheckResu
     """Apply the changes in the caller's transaction, record each in the batch, refresh debtors, judge promises."""
     now = datetime.now(timezone.utc)
     today = today or now.date()
-    for inv_id, kind, old, new in changes.changes:
-        values = {"outstanding_cents": new}
-        if kind is InvoiceChangeKind.PAID or new <= 0:
-            values.update(status=InvoiceStatus.PAID, paid_at=now)
-        session.execute(sa.update(Invoice).where(Invoice.id == inv_id).values(**values))
-        session.add(InvoiceChange(batch_id=batch_id, invoice_id=inv_id, kind=kind, old_outstanding_cents=old,
-                                  new_outstanding_cents=new))
+    debtor_ids = _lock_debtors(session, campaign, changes, today)
+    paid = [{"id": inv_id, "outstanding_cents": new, "status": InvoiceStatus.PAID, "paid_at": now}
+            for inv_id, kind, old, new in changes.changes if kind is InvoiceChangeKind.PAID or new <= 0]
+    paid_ids = {row["id"] for row in paid}
+    other = [{"id": inv_id, "outstanding_cents": new} for inv_id, kind, old, new in changes.changes
+             if kind is not InvoiceChangeKind.UNCHANGED and inv_id not in paid_ids]
+    for rows in (paid, other):  # an unchanged invoice is not written (nor row-locked)
+        if rows:
+            session.execute(sa.update(Invoice), rows)
+    if changes.changes:
+        session.execute(sa.insert(InvoiceChange), [
+            {"batch_id": batch_id, "invoice_id": inv_id, "kind": kind, "old_outstanding_cents": old,
+             "new_outstanding_cents": new} for inv_id, kind, old, new in changes.changes])
     if changes.new:
         _insert_new(session, campaign.id, batch_id, result, changes.new)
     session.flush()
-    _refresh_debtors(session, campaign.id)
+    _refresh_debtors(session, campaign.id, debtor_ids | _new_debtors(session, batch_id))
     judge_promises(session, campaign, today)
+
+
+def _lock_debtors(session: Session, campaign: Campaign, changes: Diff, today: date) -> set[int]:
+    """Row-lock, in id order and before anything else, every debtor account this update may write.
+
+    Recording a call locks its debtor first, then that debtor's invoices and promises. Writing the
+    invoices first here and their debtors afterwards made the two wait on each other (PostgreSQL then
+    aborts one: the agent's save or the whole update file, found by bench/soak.py). Only debtors whose
+    invoices change are locked: the others stay free for the agents' claims meanwhile.
+    """
+    changed = [inv_id for inv_id, kind, _old, _new in changes.changes if kind is not InvoiceChangeKind.UNCHANGED]
+    ids: set[int] = set()
+    for chunk in _chunks(changed):
+        ids.update(session.scalars(sa.select(Invoice.debtor_id).where(Invoice.id.in_(chunk)).distinct()))
+    keys = list({inv[0] for inv in changes.new})
+    for chunk in _chunks(keys):
+        ids.update(session.scalars(sa.select(DebtorAccount.id).where(
+            DebtorAccount.campaign_id == campaign.id, DebtorAccount.grouping_key.in_(chunk))))
+    grace = timedelta(days=campaign.promise_grace_days or 0)
+    ids.update(session.scalars(sa.select(Promise.debtor_id).where(  # promises judge_promises may break
+        Promise.campaign_id == campaign.id, Promise.status == PromiseStatus.PENDING,
+        Promise.promised_date < today - grace).distinct()))
+    for chunk in _chunks(sorted(ids)):
+        session.execute(sa.select(DebtorAccount.id).where(DebtorAccount.id.in_(chunk))
+                        .order_by(DebtorAccount.id).with_for_update())
+    return ids
+
+
+def _chunks(values: list, size: int = 5000):
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+def _new_debtors(session: Session, batch_id: int) -> set[int]:
+    """Debtor accounts created by this update file (for invoices of customers not seen before)."""
+    return set(session.scalars(sa.select(Invoice.debtor_id).where(Invoice.import_batch_id == batch_id).distinct()))
 
 
 def _insert_new(session: Session, campaign_id: int, batch_id: int, result: CheckResult, new: list[tuple]) -> None:
@@ -104,19 +146,25 @@ def _insert_new(session: Session, campaign_id: int, batch_id: int, result: Check
             Invoice.import_batch_id == batch_id))])
 
 
-def _refresh_debtors(session: Session, campaign_id: int) -> None:
-    """Totals from the invoices; debtors with nothing left to pay leave the queue."""
+def _refresh_debtors(session: Session, campaign_id: int, debtor_ids: set[int]) -> None:
+    """Totals from the invoices of these debtors; those with nothing left to pay leave the queue."""
     open_filter = Invoice.outstanding_cents > 0
-    totals = session.execute(
-        sa.select(Invoice.debtor_id, sa.func.sum(Invoice.outstanding_cents),
-                  sa.func.sum(sa.case((open_filter, 1), else_=0)),
-                  sa.func.min(sa.case((open_filter, Invoice.due_date), else_=None)))
-        .where(Invoice.campaign_id == campaign_id).group_by(Invoice.debtor_id)).all()
-    for debtor_id, total, count, oldest in totals:
-        values = {"total_outstanding_cents": total, "open_invoices_count": count, "oldest_due_date": oldest}
-        if total <= 0:
-            values["queue_state"] = QueueState.PAID
-        session.execute(sa.update(DebtorAccount).where(DebtorAccount.id == debtor_id).values(**values))
+    rows = []
+    for chunk in _chunks(sorted(debtor_ids)):
+        rows += session.execute(
+            sa.select(Invoice.debtor_id, sa.func.sum(Invoice.outstanding_cents),
+                      sa.func.sum(sa.case((open_filter, 1), else_=0)),
+                      sa.func.min(sa.case((open_filter, Invoice.due_date), else_=None)))
+            .where(Invoice.campaign_id == campaign_id, Invoice.debtor_id.in_(chunk))
+            .group_by(Invoice.debtor_id)).all()
+    values = [{"id": debtor_id, "total_outstanding_cents": total, "open_invoices_count": count,
+               "oldest_due_date": oldest} for debtor_id, total, count, oldest in rows]
+    for row in values:
+        if row["total_outstanding_cents"] <= 0:
+            row["queue_state"] = QueueState.PAID
+    for group in ([v for v in values if "queue_state" in v], [v for v in values if "queue_state" not in v]):
+        if group:
+            session.execute(sa.update(DebtorAccount), group)
 
 
 def judge_promises(session: Session, campaign: Campaign, today: date) -> None:
