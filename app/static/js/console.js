@@ -97,30 +97,37 @@
 
   // A request that fails (the database restarting, the server unreachable) swaps nothing (see htmx-config in
   // base.html): the card and what the agent typed stay as they are, and the same form can be sent again,
-  // with the same request_key, so that it is recorded once. Say so until a request goes through.
-  function showAlert(kind, verb) {
+  // with the same request_key, so that it is recorded once. Say so until that request, or a new card, goes through.
+  var failedElt = null;
+  var failedWrite = false;
+  function showAlert(kind, event) {
     var box = document.getElementById("console-alert");
     if (!box) { return; }
+    var write = !reading(event);
+    if (!box.hidden && failedWrite && !write) { return; }  // unsaved work matters more than a failed read
     box.textContent = box.dataset[kind] || box.dataset.failed;
-    box.dataset.verb = verb;
     box.hidden = false;
+    failedElt = event.detail.elt;
+    failedWrite = write;
   }
-  function verbOf(event) {
-    return (event.detail.requestConfig && event.detail.requestConfig.verb || "get").toLowerCase();
+  function reading(event) {
+    return (event.detail.requestConfig && event.detail.requestConfig.verb || "get").toLowerCase() === "get";
   }
   document.addEventListener("htmx:responseError", function (event) {
-    var verb = verbOf(event);
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    showAlert(status === 503 ? (verb === "get" ? "unavailableRead" : "unavailable") : "failed", verb);
+    showAlert(status === 503 ? (reading(event) ? "unavailableRead" : "unavailable") : "failed", event);
   });
   document.addEventListener("htmx:sendError", function (event) {
-    showAlert(verbOf(event) === "get" ? "unavailableRead" : "offline", verbOf(event));
+    showAlert(reading(event) ? "unavailableRead" : "offline", event);
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var box = document.getElementById("console-alert");
-    // A background read that works again (the day counter) does not clear an alert about unsaved work.
-    if (box && !box.hidden && event.detail.successful && (verbOf(event) !== "get" || box.dataset.verb === "get")) {
+    if (!box || box.hidden || !event.detail.successful) { return; }
+    // A lease renewal or the day counter working again does not mean the agent's entry was saved.
+    var target = event.detail.target;
+    if (event.detail.elt === failedElt || (target && target.id === "workspace")) {
       box.hidden = true;
+      failedElt = null;
     }
   });
 
