@@ -16,11 +16,18 @@ def record(session: Session, user_id: int | None, action: str, entity, campaign_
         action=action,
         entity_type=type(entity).__tablename__,
         entity_id=entity.id,
-        campaign_id=campaign_id if campaign_id is not None else getattr(entity, "campaign_id", None),
+        campaign_id=campaign_id if campaign_id is not None else _campaign_of(entity),
         details={k: _plain(v) for k, v in details.items()} or None,
     )
     session.add(entry)
     return entry
+
+
+def _campaign_of(entity) -> int | None:
+    """The campaign an entry belongs to: the entity's own campaign, or the entity itself when it is one."""
+    if type(entity).__tablename__ == "campaigns":
+        return entity.id
+    return getattr(entity, "campaign_id", None)
 
 
 def _plain(value):

@@ -243,6 +243,8 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
     if outcome.promise is not None:
         p = outcome.promise
         invoices, amount = checked["promise"]
+        replaced = list(session.scalars(sa.select(Promise.id).where(Promise.debtor_id == debtor.id,
+                                                                    Promise.status == PromiseStatus.PENDING)))
         session.execute(sa.update(Promise).where(Promise.debtor_id == debtor.id,
                                                  Promise.status == PromiseStatus.PENDING)
                         .values(status=PromiseStatus.CANCELLED))
@@ -324,9 +326,24 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
     debtor.lease_expires_at = None
     priority.recompute_debtor(session, debtor, now)
     audit.record(session, agent_id, "call.recorded", attempt, campaign_id=campaign.id, debtor_id=debtor.id,
-                 result=outcome.result.value, outcome=kind, next_state=state.value)
+                 result=outcome.result.value, outcome=kind, next_state=state.value,
+                 phone_added=bool(outcome.new_phone))  # the Phone row names its author; no number here
+    _audit_promise_and_motives(session, attempt, agent_id, replaced if outcome.promise is not None else [])
     session.flush()
     return attempt
+
+
+def _audit_promise_and_motives(session: Session, attempt: CallAttempt, agent_id: int, replaced: list[int]) -> None:
+    """One audit entry per promise and per motive the call created, so each can be traced to its author."""
+    session.flush()
+    for promise in session.scalars(sa.select(Promise).where(Promise.call_id == attempt.id)):
+        audit.record(session, agent_id, "promise.create", promise, debtor_id=promise.debtor_id,
+                     promised_date=promise.promised_date, amount_cents=promise.amount_cents,
+                     method=promise.method.value, plan=promise.is_plan, replaces=replaced)
+    for motive in session.scalars(sa.select(InvoiceMotive).where(InvoiceMotive.call_id == attempt.id)):
+        audit.record(session, agent_id, "motive.create", motive, debtor_id=motive.debtor_id,
+                     invoice_id=motive.invoice_id, motive_id=motive.motive_id,
+                     disputed_amount_cents=motive.disputed_amount_cents)
 
 
 def _morning(day: date) -> datetime:
@@ -375,7 +392,8 @@ def set_new_phone(session: Session, debtor_id: int, user_id: int, phone: str, no
         debtor.queue_state, debtor.next_action_at = QueueState.READY, None
         debtor.version = (debtor.version or 0) + 1
     priority.recompute_debtor(session, debtor, now)
-    audit.record(session, user_id, "debtor.phone_added", debtor, phone=added.raw)
+    # The phone's id, not the number: personal data must go when the campaign is purged, the audit stays.
+    audit.record(session, user_id, "debtor.phone_added", debtor, phone_id=added.id)
     session.flush()
     return added
 
