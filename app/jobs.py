@@ -281,13 +281,16 @@ def housekeep(url: str, now=None) -> int:
 def main() -> int:
     from huey.consumer import Consumer
 
-    from .supervision import jobs as _recap_jobs  # noqa: F401  registers the recap export task
+    from .supervision import jobs as recap_jobs  # also registers the recap export task
 
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
-    # A worker killed while loading left its batch "loading" for ever: say so now, before taking new jobs.
+    # A worker killed mid-job left its batch "loading" for ever, or a half-written recap: deal with them now.
     found = sweep_interrupted(database_url())
     if found:
         log.warning("%s import(s) interrupted by a dead worker marked as failed", found)
+    exports = os.environ.get("EXPORT_FOLDER") or str(ROOT / "instance" / "exports")  # as in config.py
+    if recap_jobs.sweep_partial_exports(exports):
+        log.warning("half-written recaps of dead workers deleted from %s", exports)
     consumer = Consumer(huey, workers=int(os.environ.get("JOB_WORKERS", "1")), worker_type="thread")
     consumer.run()
     return 0

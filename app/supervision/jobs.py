@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 
 from campaigns.recap import write_recap
 
@@ -57,3 +58,15 @@ def _export(session, campaign_id, user_id, final, path, partial, token) -> str:
             os.unlink(partial)
         huey.put(progress_key(token), "failed")
         return "failed"
+
+
+def sweep_partial_exports(folder: str) -> int:
+    """Delete the half-written recaps (``.part``) whose worker died: nobody will finish or download them, and
+    they hold debtors' personal data that the purge would not see."""
+    removed = 0
+    for name in os.listdir(folder) if os.path.isdir(folder) else ():
+        match = re.fullmatch(r"recap-\d+-([0-9a-f]{16})\.xlsx\.part", name)
+        if match and interrupted(job_key("recap", match.group(1))):
+            os.unlink(os.path.join(folder, name))
+            removed += 1
+    return removed

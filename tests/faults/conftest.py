@@ -79,12 +79,13 @@ def database_name(url: str) -> str:
 class Workers:
     """``python -m app.jobs`` processes sharing a throw-away job store with the web app of the test."""
 
-    def __init__(self, store: Path, database_url: str, logs: Path):
-        self.store, self.database_url, self.logs = store, database_url, logs
+    def __init__(self, store: Path, database_url: str, logs: Path, exports: Path):
+        self.store, self.database_url, self.logs, self.exports = store, database_url, logs, exports
         self.processes: list[subprocess.Popen] = []
 
     def start(self) -> subprocess.Popen:
         env = {**os.environ, "JOBS_DB": str(self.store), "DATABASE_URL": self.database_url,
+               "EXPORT_FOLDER": str(self.exports),
                "JOB_HEARTBEAT_SECONDS": "0.5", "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
         log = open(self.logs / f"worker-{len(self.processes) + 1}.log", "w")
         process = subprocess.Popen([sys.executable, "-m", "app.jobs"], cwd=ROOT, env=env,
@@ -123,7 +124,7 @@ def workers(pg_url, tmp_path):
     huey.storage = SqliteStorage(huey.name, filename=str(store))
     logs = tmp_path / "logs"
     logs.mkdir()
-    pool = Workers(store, pg_url, logs)
+    pool = Workers(store, pg_url, logs, tmp_path / "exports")  # the folder of the test's app (pg_app)
     yield pool
     pool.stop_all()
     huey.storage = shared

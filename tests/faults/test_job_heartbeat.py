@@ -56,3 +56,18 @@ def test_a_job_that_raised_stays_unfinished_so_that_it_reads_as_interrupted_late
     assert not jobs.job_record("job-import-4")["finished"]
     assert not jobs.interrupted("job-import-4")  # the worker is alive and the beat is fresh
     assert jobs.interrupted("job-import-4", now=time.time() + 3600)
+
+
+def test_a_half_written_recap_of_a_dead_worker_is_deleted_and_one_being_written_is_kept(tmp_path):
+    from app.supervision.jobs import sweep_partial_exports
+    dead, alive = "0123456789abcdef", "fedcba9876543210"
+    jobs.huey.put(jobs.job_key("recap", dead), record(task="export", pid=dead_pid()))
+    jobs.huey.put(jobs.job_key("recap", alive), record(task="export"))
+    for token in (dead, alive):
+        (tmp_path / f"recap-7-{token}.xlsx.part").write_bytes(b"PK\x03\x04 half a zip")
+    (tmp_path / "recap-7-00000000000000aa.xlsx").write_bytes(b"a finished recap")
+
+    assert sweep_partial_exports(str(tmp_path)) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "recap-7-00000000000000aa.xlsx", f"recap-7-{alive}.xlsx.part"]
+    assert sweep_partial_exports(str(tmp_path / "missing")) == 0
