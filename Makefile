@@ -50,7 +50,9 @@ system-deps:
 	@command -v soffice >/dev/null || { echo "Installing LibreOffice Calc..."; \
 		$(APT) update -qq && $(APT) install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; }
 
+# The dependency audit warns (and does not fail) when no vulnerability service is reachable.
 test: install-dev system-deps
+	$(BIN)/python tools/audit_dependencies.py
 	$(BIN)/python -m pytest
 
 clean:
