@@ -154,6 +154,7 @@ def text_chunks(data: bytes, grid: Grid, skip: int, size: int = 100_000):
     for frame in reader:
         rows = frame.to_numpy(dtype=object).tolist()
         del frame
+        drop_nul(rows)
         yield first, rows
         first += len(rows)
 
@@ -234,9 +235,20 @@ def read_file(data: bytes, file_name: str = "", sheet: str | None = None, max_by
     kind = detect_kind(data, file_name)
     grid = read_text(data, nrows) if kind == "csv" else read_workbook(data, kind, sheet)
     guards.check_columns(max(map(len, grid.rows), default=0))
+    if kind != "csv" or b"\x00" in data:
+        drop_nul(grid.rows)
     if not any(any(_filled(c) for c in row) for row in grid.rows):
         raise refuse(N_("The file is empty."))
     return grid
+
+
+def drop_nul(rows: list) -> None:
+    """Remove NUL characters from text cells, in place: padding some old exports carry past their first lines
+    (a NUL in the first 4 KB means a binary file, refused), and which PostgreSQL cannot store in a text column."""
+    for row in rows:
+        for i, cell in enumerate(row):
+            if type(cell) is str and "\x00" in cell:
+                row[i] = cell.replace("\x00", "")
 
 
 def _filled(cell) -> bool:

@@ -11,7 +11,7 @@ from campaigns.errors import DomainError
 from campaigns.importing import guards, reading
 
 from .files import (BROKEN_ENCODINGS, SAMPLES, far_cell, far_cell_elsewhere, huge_shared_strings, lying_sizes,
-                    nested_xml, ods_repeated, one_long_line, outcome, sample, time_limit, wide_csv)
+                    nested_xml, ods_repeated, one_long_line, outcome, rezip, sample, time_limit, wide_csv)
 
 FAST = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 NAMES = st.sampled_from(["clients.csv", "clients.xlsx", "clients.xls", "clients.ods", "clients.txt", "", "x.pdf"])
@@ -151,3 +151,17 @@ def test_a_zip_needing_an_unknown_version_is_refused_not_a_crash():
     at = data.find(b"PK\x01\x02")
     data[at + 6] = 74    # "version needed to extract: 7.4", which Python's zipfile raises NotImplementedError on
     assert refusal(bytes(data)) == "The file is not a spreadsheet we can read."
+
+
+def test_nul_bytes_past_the_head_of_a_text_file_are_dropped_from_the_cells():
+    grid = reading.read_file(BROKEN_ENCODINGS["NUL bytes past the sniffed head"])
+    assert not any("\x00" in c for row in grid.rows for c in row if isinstance(c, str))
+    assert grid.rows[-1][:2] == ["C3", ""]
+
+
+def test_a_nul_character_inside_a_workbook_cell_is_dropped():
+    def change(name, content):
+        return content.replace(b"Boulangerie", b"Boulan_x0000_gerie") if name == "xl/sharedStrings.xml" else content
+    grid = reading.read_file(rezip(sample("receivables.xlsx"), change))
+    cells = [c for row in grid.rows for c in row if isinstance(c, str)]
+    assert not any("\x00" in c for c in cells) and any(c.startswith("Boulangerie") for c in cells)
