@@ -1,9 +1,12 @@
 """Recording who changed what. Every change made by a person goes through ``record``."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .models import AuditEntry
+from .models import AuditEntry, Campaign, User
+
+PAGE_SIZE = 100
 
 
 def record(session: Session, user_id: int | None, action: str, entity, campaign_id: int | None = None,
@@ -38,3 +41,22 @@ def _plain(value):
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
+
+
+def entries_page(session: Session, campaign_id: int | None = None, action: str | None = None,
+                 before_id: int | None = None, limit: int = PAGE_SIZE) -> list[tuple[AuditEntry, str | None, str | None]]:
+    """The newest entries first, with the actor's name and the campaign's name; read-only.
+
+    ``before_id`` pages back through history; ``action`` filters on a prefix ("campaign.", "promise.create").
+    """
+    query = (sa.select(AuditEntry, User.name, Campaign.name)
+             .outerjoin(User, User.id == AuditEntry.user_id)
+             .outerjoin(Campaign, Campaign.id == AuditEntry.campaign_id)
+             .order_by(AuditEntry.id.desc()).limit(limit))
+    if campaign_id is not None:
+        query = query.where(AuditEntry.campaign_id == campaign_id)
+    if action:
+        query = query.where(AuditEntry.action.startswith(action, autoescape=True))
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    return [tuple(row) for row in session.execute(query)]

@@ -8,5 +8,6 @@ from ..navigation import nav_item
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 nav_item(bp, [Role.ADMIN], "admin.users", lazy_gettext("Accounts"))
+nav_item(bp, [Role.ADMIN], "admin.audit_log", lazy_gettext("Audit log"))
 
 from . import routes  # noqa: E402,F401

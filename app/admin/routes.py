@@ -1,8 +1,8 @@
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from campaigns import accounts
+from campaigns import accounts, audit
 from campaigns.errors import DomainError, ValidationError
 from campaigns.models import Role
 
@@ -53,3 +53,16 @@ def toggle_active(user_id: int):
     else:
         db.session.commit()
     return redirect(url_for("admin.users"), 303)
+
+
+@bp.route("/audit")
+@roles_required(Role.ADMIN)
+def audit_log():
+    """Who did what, newest first, filtered by campaign or action. Read-only: there is no way to change it."""
+    campaign_id = request.args.get("campaign", type=int)
+    action = request.args.get("action", "").strip()[:60] or None
+    rows = audit.entries_page(db.session, campaign_id=campaign_id, action=action,
+                              before_id=request.args.get("before", type=int))
+    older = rows[-1][0].id if len(rows) == audit.PAGE_SIZE else None
+    return render_template("admin/audit.html", rows=rows, campaign_id=campaign_id, action=action or "",
+                           older=older)

@@ -49,7 +49,7 @@ def test_no_page_breaks_the_content_security_policy(page, live_server):
     walks = {
         "manager": [f"/manage/campaigns/{campaign_id}", f"/rules/campaigns/{campaign_id}",
                     f"/campaigns/{campaign_id}/supervision/", "/manage/campaigns/new", "/console/"],
-        "admin": ["/admin/users", "/"],
+        "admin": ["/admin/users", "/admin/audit", "/"],
         "client": ["/", f"/campaigns/{campaign_id}/supervision/"],
         "agent": ["/console/", f"/console/campaigns/{campaign_id}", "/console/search?q=Débiteur"],
     }
