@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import redirect, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext
 from flask_htmx import make_response
 
@@ -10,7 +11,24 @@ from campaigns.models import User
 from ..extensions import db, htmx, login_manager
 
 
+POLL_HEADER = "X-Relance-Poll"  # set by elements that refresh themselves (hx-trigger="every ...")
+
+
+class ActivitySessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions whose idle time counts only what a person does.
+
+    The cookie (and its signature's timestamp, checked against PERMANENT_SESSION_LIFETIME) is renewed on
+    each request, except on automatic polls: a dashboard left open on an unattended screen still expires.
+    """
+
+    def should_set_cookie(self, app, session) -> bool:
+        if request.headers.get(POLL_HEADER):
+            return session.modified
+        return super().should_set_cookie(app, session)
+
+
 def register_session_hooks(app):
+    app.session_interface = ActivitySessionInterface()
     login_manager.login_view = "auth.login"
     login_manager.login_message = lazy_gettext("Please log in to continue.")
     login_manager.login_message_category = "info"
@@ -32,7 +50,8 @@ def register_session_hooks(app):
     @app.before_request
     def keep_session_alive():
         from flask import session
-        session.permanent = True  # idle expiry: PERMANENT_SESSION_LIFETIME since the last request
+        if not session.permanent:  # setting it marks the session modified: only once
+            session.permanent = True  # idle expiry: PERMANENT_SESSION_LIFETIME since the last request
 
 
 # flask-login needs these on the user class.

@@ -172,6 +172,19 @@ def test_activity_keeps_the_session_alive_past_the_idle_time_counted_from_login(
     assert web.get("/").status_code == 302
 
 
+def test_a_dashboard_polling_by_itself_does_not_keep_an_unattended_session_alive(app, web, world, clock):
+    idle = app.permanent_session_lifetime.total_seconds()
+    web.login(world.users["client_a"])
+    dashboard = f"/campaigns/{world.ids['campaign_id']}/supervision/"
+    page = web.get(dashboard).get_data(as_text=True)
+    assert "X-Relance-Poll" in page  # the figures region marks its polls
+    clock.offset = idle - 60
+    poll = web.get(dashboard, htmx=True, headers={"X-Relance-Poll": "1"})
+    assert poll.status_code == 200 and "Set-Cookie" not in poll.headers
+    clock.offset = idle + 60
+    assert web.get(dashboard, htmx=True, headers={"X-Relance-Poll": "1"}).status_code == 401
+
+
 def test_the_idle_time_comes_from_session_idle_minutes(monkeypatch, tmp_path):
     from app.config import from_environment
     monkeypatch.setenv("SESSION_IDLE_MINUTES", "30")
