@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -313,6 +314,8 @@ def run(opts: Options) -> Result:
             "latency": soak_checks.latency_table(log.requests, started, ended),
             "figures": checks["figures"],
             "client_problems": [f"{who}: {text}" for who, text in log.problems][:50],
+            "reconnects": {"count": len(log.reconnects), "by_kind": dict(Counter(k for k, *_ in log.reconnects)),
+                           "examples": sorted({text for *_, text in log.reconnects})[:5]},
             "failures": result.failures,
         }
         (out / "report.json").write_text(json.dumps(result.report, indent=2, ensure_ascii=False, default=str))
@@ -342,6 +345,9 @@ def print_report(result: Result) -> None:
     print(f"update file: {u['rows']} rows loaded at {u.get('at', 0):.0f} s in {u.get('seconds', 0):.1f} s, "
           f"ok={u.get('ok')}")
     print("figures:", json.dumps(r["figures"], ensure_ascii=False))
+    rc = r["reconnects"]
+    print(f"kept-alive connections closed by the server, request sent again at once: {rc['count']} "
+          f"{rc['by_kind'] or ''} {rc['examples'][:1] or ''}")
     for text in r["client_problems"][:10]:
         print("  client:", text)
     claim_record = [r["latency"]["kinds"].get(k, {}).get("p99", 0) for k in ("claim", "record")]

@@ -47,9 +47,10 @@ class Log:
     unconfirmed: list = field(default_factory=list)   # (request_key, debtor_id, agent_email, result)
     holds: list = field(default_factory=list)         # (agent_email, debtor_id, held_from, held_until)
     problems: list = field(default_factory=list)      # (agent_email, text)
+    reconnects: list = field(default_factory=list)    # (kind, started, text): kept-alive connection closed
 
     def extend(self, other: "Log") -> None:
-        for name in ("requests", "acked", "unconfirmed", "holds", "problems"):
+        for name in ("requests", "acked", "unconfirmed", "holds", "problems", "reconnects"):
             getattr(self, name).extend(getattr(other, name))
 
 
@@ -142,12 +143,21 @@ class Browser:
             headers["X-CSRFToken"] = self.csrf
         started = time.time()
         t0 = time.perf_counter()
-        try:
-            response = self.http.request(method, self.base + path, headers=headers, timeout=TIMEOUT,
-                                         allow_redirects=False, **kw)
-            status = response.status_code
-        except requests.RequestException as exc:
-            response, status = None, exc.__class__.__name__
+        for tries in (1, 2):
+            try:
+                response = self.http.request(method, self.base + path, headers=headers, timeout=TIMEOUT,
+                                             allow_redirects=False, **kw)
+                status = response.status_code
+                break
+            except requests.RequestException as exc:
+                response, status = None, exc.__class__.__name__
+                if tries == 1 and _closed_while_idle(exc):
+                    # gunicorn closes a kept-alive connection after 2 idle seconds; when that crosses the
+                    # next request, a browser sends it again at once on a new connection. So do we.
+                    with self.lock:
+                        self.log.reconnects.append((kind, started, str(exc)[:200]))
+                    continue
+                break
         with self.lock:
             self.log.requests.append((kind, started, time.perf_counter() - t0, status))
         return response, started
@@ -161,6 +171,13 @@ class Browser:
             raise RuntimeError(f"login of {email} answered {getattr(answer, 'status_code', answer)}")
         home, _ = self.request("page", "GET", "/")
         self.csrf = _HEADER_TOKEN.search(home.text).group(1)
+
+
+def _closed_while_idle(exc: Exception) -> bool:
+    """The server closed a reused connection before answering (not: refused, timed out)."""
+    text = str(exc)
+    return isinstance(exc, requests.ConnectionError) and not isinstance(exc, requests.ConnectTimeout) and any(
+        sign in text for sign in ("RemoteDisconnected", "Connection reset", "Broken pipe", "without response"))
 
 
 def negotiator(base: str, campaign_id: int, email: str, password: str, stop_at: float, think: float,
