@@ -446,6 +446,9 @@ def _promise_open_cents(session, promise: Promise) -> int:
 def _break(session, promise: Promise, debtor: DebtorAccount, now: datetime) -> None:
     promise.status = PromiseStatus.PARTIALLY_KEPT if promise.paid_cents else PromiseStatus.BROKEN
     promise.judged_at = now
+    # No person judged it: the job worker did (the audit log shows "System").
+    audit.record(session, None, f"promise.{promise.status.value}", promise, debtor_id=debtor.id,
+                 paid_cents=promise.paid_cents)
     debtor.broken_promises = (debtor.broken_promises or 0) + 1
     debtor.last_broken_promise_on = promise.promised_date
     for inv in promise.invoices:
@@ -492,6 +495,7 @@ def apply_payment_to_promises(session: Session, debtor_id: int, now: datetime | 
                                                             Promise.status == PromiseStatus.PENDING)):
         if _promise_open_cents(session, promise) <= 0:
             promise.status, promise.judged_at, promise.paid_cents = PromiseStatus.KEPT, now, promise.amount_cents
+            audit.record(session, None, "promise.kept", promise, debtor_id=debtor_id)
     if debtor is not None and not _open_invoices(session, debtor_id):
         debtor.queue_state, debtor.next_action_at = QueueState.PAID, None
     session.flush()
