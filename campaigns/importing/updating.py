@@ -67,6 +67,10 @@ def apply(session: Session, campaign: Campaign, batch_id: int, result: CheckResu
     """Apply the changes in the caller's transaction, record each in the batch, refresh debtors, judge promises."""
     now = datetime.now(timezone.utc)
     today = today or now.date()
+    if changes.changes:  # new rows only: written before any lock an agent's save could wait for
+        session.execute(sa.insert(InvoiceChange), [
+            {"batch_id": batch_id, "invoice_id": inv_id, "kind": kind, "old_outstanding_cents": old,
+             "new_outstanding_cents": new} for inv_id, kind, old, new in changes.changes])
     debtor_ids = _lock_debtors(session, campaign, changes, today)
     paid = [{"id": inv_id, "outstanding_cents": new, "status": InvoiceStatus.PAID, "paid_at": now}
             for inv_id, kind, old, new in changes.changes if kind is InvoiceChangeKind.PAID or new <= 0]
@@ -76,10 +80,6 @@ def apply(session: Session, campaign: Campaign, batch_id: int, result: CheckResu
     for rows in (paid, other):  # an unchanged invoice is not written (nor row-locked)
         if rows:
             session.execute(sa.update(Invoice), rows)
-    if changes.changes:
-        session.execute(sa.insert(InvoiceChange), [
-            {"batch_id": batch_id, "invoice_id": inv_id, "kind": kind, "old_outstanding_cents": old,
-             "new_outstanding_cents": new} for inv_id, kind, old, new in changes.changes])
     if changes.new:
         _insert_new(session, campaign.id, batch_id, result, changes.new)
     session.flush()
