@@ -6,6 +6,7 @@ and each row that became an invoice (``Invoice.source_row``, 1-based) gets its o
 """
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, time
 from itertools import chain, islice
 from pathlib import Path
@@ -106,6 +107,8 @@ def _raw_cell(sheet: SheetWriter, formats: Formats, r: int, c: int, value):
         return
     if isinstance(value, bool):
         ws.write_boolean(r, c, value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        sheet.text(r, c, str(value))   # a workbook may hold NaN or 1e400, which xlsx numbers cannot
     elif isinstance(value, (int, float)):
         ws.write_number(r, c, value)
     elif isinstance(value, datetime):

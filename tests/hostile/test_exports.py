@@ -85,3 +85,28 @@ def test_the_rejected_rows_come_back_as_text_never_as_formulas(session, rejected
     assert [row[0].value for row in sheet.iter_rows(min_row=2)] == list(range(2, 2 + len(FORMULAS)))
     assert all(isinstance(row[0].value, int) for row in sheet.iter_rows(min_row=2))
     assert {row[4].value for row in sheet.iter_rows(min_row=2)} == {"1234,56"}   # the client's own text, unchanged
+
+
+def test_the_enriched_file_keeps_a_client_cell_of_nan_or_infinity_as_text(session, make, tmp_path):
+    import xlsxwriter
+
+    from campaigns.recap import write_enriched
+    from tests.hostile.files import rezip
+
+    plain = tmp_path / "plain.xlsx"
+    book = xlsxwriter.Workbook(str(plain))
+    book.add_worksheet().write_row(0, 0, ["Code client", "Solde"])
+    book.worksheets()[0].write_row(1, 0, [1.5, 7777.25])
+    book.close()
+    path = tmp_path / "clients.xlsx"   # calamine reads <v>NaN</v> and <v>1e400</v> as floats
+    path.write_bytes(rezip(plain.read_bytes(), lambda name, content: content.replace(
+        b"<v>1.5</v>", b"<v>NaN</v>").replace(b"<v>7777.25</v>", b"<v>1e400</v>") if "sheet1" in name else content))
+    campaign = make.campaign()
+    session.add(ImportBatch(campaign_id=campaign.id, kind=ImportKind.INITIAL, status=ImportStatus.APPLIED,
+                            file_name=path.name, stored_path=str(path), sha256="4" * 64, header_row=1))
+    session.flush()
+    out = tmp_path / "enrichi.xlsx"
+    write_enriched(session, campaign.id, str(out))
+    sheet = openpyxl.load_workbook(out)["Fichier enrichi"]
+    assert [sheet.cell(2, 1).value, sheet.cell(2, 2).value] == ["nan", "inf"]
+    assert no_formula_anywhere(openpyxl.load_workbook(out))
