@@ -51,6 +51,7 @@ PASSWORD = "soak-password-2026"
 HEADER = ["Code client", "Raison sociale", "SIREN", "Contact", "Téléphone", "N° facture", "Date facture",
           "Échéance", "Montant TTC", "Reste dû"]
 PARIS = ZoneInfo("Europe/Paris")
+ACCESS_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(D)s'
 
 
 @dataclass
@@ -153,7 +154,9 @@ def server_env(url: str, work: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL",)}
     env.update(DATABASE_URL=url, SECRET_KEY="soak-" + uuid.uuid4().hex, FLASK_APP="wsgi.py",
                JOBS_DB=str(work / "jobs.db"), UPLOAD_FOLDER=str(work / "uploads"),
-               EXPORT_FOLDER=str(work / "exports"), LOG_LEVEL="WARNING", MAX_UPLOAD_MB="500")
+               EXPORT_FOLDER=str(work / "exports"), LOG_LEVEL="WARNING", MAX_UPLOAD_MB="500",
+               # gunicorn's access log with each request's time in the server (microseconds) at the end
+               GUNICORN_CMD_ARGS=f"--access-logformat '{ACCESS_FORMAT}'")
     return env
 
 
@@ -312,6 +315,7 @@ def run(opts: Options) -> Result:
                              "result": {k: loaded.get(k) for k in ("rows_read", "accepted", "rejected")}},
             "update_file": {"rows": len(update_rows), "total_cents": update_total, **update},
             "latency": soak_checks.latency_table(log.requests, started, ended),
+            "server_time": soak_checks.server_times(out / "server.log"),
             "figures": checks["figures"],
             "client_problems": [f"{who}: {text}" for who, text in log.problems][:50],
             "reconnects": {"count": len(log.reconnects), "by_kind": dict(Counter(k for k, *_ in log.reconnects)),
@@ -335,6 +339,9 @@ def print_report(result: Result) -> None:
     print(f"\n{lat['requests']} requests, {lat['requests_per_second']:.1f} requests/s")
     print(f"{'kind':<10} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for kind, k in lat["kinds"].items():
+        print(f"{kind:<10} {k['count']:>7} {k['p50']:>8.1f} {k['p95']:>8.1f} {k['p99']:>8.1f} {k['max']:>8.1f}")
+    print("time inside the server (gunicorn access log):")
+    for kind, k in r["server_time"].items():
         print(f"{kind:<10} {k['count']:>7} {k['p50']:>8.1f} {k['p95']:>8.1f} {k['p99']:>8.1f} {k['max']:>8.1f}")
     print("statuses:", ", ".join(f"{s}: {n}" for s, n in lat["statuses"].items()))
     for kind, statuses in lat["statuses_by_kind"].items():

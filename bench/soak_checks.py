@@ -12,8 +12,10 @@ Correctness, each a list of failures (empty when it holds):
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -44,6 +46,25 @@ def latency_table(requests: list, started: float, ended: float) -> dict:
         "statuses": {str(k): v for k, v in sorted(Counter(str(r[3]) for r in requests).items())},
         "statuses_by_kind": {kind: dict(Counter(str(r[3]) for r in requests if r[0] == kind)) for kind in by_kind},
     }
+
+
+_ACCESS = re.compile(r'"(GET|POST) (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+)$')
+
+
+def server_times(access_log: Path) -> dict:
+    """Per kind of request, the time gunicorn measured inside the server (no client scheduling in it)."""
+    by_kind = defaultdict(list)
+    for line in access_log.read_text(errors="replace").splitlines():
+        match = _ACCESS.search(line)
+        if match is None:
+            continue
+        path = match.group(2)
+        kind = ("record" if path.endswith("/outcome") else "claim or skip" if path.endswith("/next")
+                else "dashboard" if "/supervision/" in path else "login" if path.startswith("/login")
+                else "settings" if path.startswith("/rules/") else "page")
+        by_kind[kind].append(int(match.group(4)) / 1000)
+    return {kind: {"count": len(ms), "p50": percentile(ms, 50), "p95": percentile(ms, 95),
+                   "p99": percentile(ms, 99), "max": max(ms)} for kind, ms in sorted(by_kind.items())}
 
 
 def server_errors(requests: list) -> list[str]:
