@@ -310,7 +310,7 @@ def run(opts: Options) -> Result:
                            **checks["failures"]}
         result.report = {
             "options": {k: str(v) for k, v in vars(opts).items()},
-            "database": sa.make_url(url).database, "campaign_id": campaign_id,
+            "database": sa.make_url(url).database, "campaign_id": campaign_id, "out": str(out),
             "initial_file": {"rows": len(rows), "total_cents": initial_total, "import_seconds": import_seconds,
                              "result": {k: loaded.get(k) for k in ("rows_read", "accepted", "rejected")}},
             "update_file": {"rows": len(update_rows), "total_cents": update_total, **update},
@@ -382,7 +382,7 @@ def main() -> int:
     args = parser.parse_args()
     result = run(Options(**vars(args)))
     print_report(result)
-    print(f"report: {ROOT / 'bench' / 'out'}")
+    print(f"report and server log: {result.report.get('out')}")
     return 0 if result.ok else 1
 
 
