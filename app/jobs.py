@@ -129,29 +129,41 @@ def read_progress(batch_id: int) -> int | None:
     return int(value) if value is not None else None
 
 
-@huey.task()
-def load_import(database_url: str, batch_id: int) -> str:
-    """Apply a confirmed import batch in one transaction; on any error nothing is written and the batch says why."""
+def _batch_step(database_url: str, batch_id: int, step: str, work) -> str:
+    """Run ``work(session, batch)`` on an import batch under a heartbeat, in one transaction.
+
+    On any error nothing is written and the batch says why, in French; returns ``step`` or "failed".
+    """
     from campaigns.importing import service
     from campaigns.models import ImportBatch
 
     session = _session_for(database_url)
     try:
-        with heartbeat(job_key("import", batch_id), "load"):
+        with heartbeat(job_key("import", batch_id), step):
             try:
-                batch = session.get(ImportBatch, batch_id)
-                huey.put(progress_key(batch_id), 0)
-                service.apply(session, batch, progress=lambda done: huey.put(progress_key(batch_id), done))
+                work(session, session.get(ImportBatch, batch_id))
                 session.commit()
-                return "applied"
+                return step
             except Exception as exc:
                 session.rollback()
-                log.exception("import %s failed", batch_id)
+                log.exception("%s of import %s failed", step, batch_id)
                 service.mark_failed(session, batch_id, failure_message(exc))
                 session.commit()
                 return "failed"
     finally:
         session.close()
+
+
+@huey.task()
+def load_import(database_url: str, batch_id: int) -> str:
+    """Apply a confirmed import batch in one transaction; on any error nothing is written and the batch says why."""
+    from campaigns.importing import service
+
+    def load(session, batch):
+        huey.put(progress_key(batch_id), 0)
+        service.apply(session, batch, progress=lambda done: huey.put(progress_key(batch_id), done))
+
+    return "applied" if _batch_step(database_url, batch_id, "load", load) == "load" else "failed"
 
 
 def _french():
@@ -178,24 +190,11 @@ def failure_message(exc: Exception) -> str:
 def check_import(database_url: str, batch_id: int) -> str:
     """Check every row of a large file with its confirmed mapping, away from the web request."""
     from campaigns.importing import service
-    from campaigns.models import ImportBatch
 
-    session = _session_for(database_url)
-    try:
-        with heartbeat(job_key("import", batch_id), "check"):
-            try:
-                batch = session.get(ImportBatch, batch_id)
-                service.check(session, batch, batch.mapping, batch.sheet_name, translate=_french())
-                session.commit()
-                return "checked"
-            except Exception as exc:
-                session.rollback()
-                log.exception("check of import %s failed", batch_id)
-                service.mark_failed(session, batch_id, failure_message(exc))
-                session.commit()
-                return "failed"
-    finally:
-        session.close()
+    def check(session, batch):
+        service.check(session, batch, batch.mapping, batch.sheet_name, translate=_french())
+
+    return "checked" if _batch_step(database_url, batch_id, "check", check) == "check" else "failed"
 
 
 def import_interrupted(batch) -> bool:
