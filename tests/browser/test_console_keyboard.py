@@ -146,6 +146,7 @@ def test_the_card_shows_everything_the_agent_needs(page, live_server):
     live_server.commit()
     log_in(page, live_server, agent)
     page.goto(f"{live_server.url}/console/campaigns/{campaign.id}")
+    page.wait_for_function("document.activeElement.id === 'start-calling'")
     page.keyboard.press("Enter")                   # "Appeler le débiteur suivant" has the focus
     page.wait_for_selector("#outcome-form")
     card = page.locator("#card")

@@ -67,6 +67,10 @@
   // The next card is usable at once: no settle delay, focus set as soon as it is swapped in.
   document.addEventListener("DOMContentLoaded", function () {
     if (window.htmx) { window.htmx.config.defaultSettleDelay = 0; }
+    // Chromium applies autofocus on a later frame; a key pressed as soon as the page has loaded must
+    // already reach the autofocused button ("Appeler le débiteur suivant").
+    var first = document.querySelector("[autofocus]");
+    if (first && (!document.activeElement || document.activeElement === document.body)) { first.focus(); }
   });
   // After each swap: focus where the agent types next (the first field in error, else autofocus).
   document.addEventListener("htmx:afterSwap", function (event) {
