@@ -151,7 +151,7 @@ def run(url, campaign_id, agent_ids, agents, seconds, mode):
                     t0 = time.perf_counter()
                     try:
                         if mode == "floor":
-                            debtor_id = s.execute(queue.claim_statement(s, campaign, agent_id, NOW)).scalar()
+                            debtor_id = s.execute(*queue.claim_statement(s, campaign, agent_id, NOW)).scalar()
                         else:
                             d = queue.claim_next(s, campaign_id, agent_id, now=NOW)
                             debtor_id = d.id if d else None

@@ -100,7 +100,9 @@ def _pick(invoice_ids, open_by_id: dict[int, Invoice], name: str, errors: dict) 
 def _validate(session, campaign, debtor, o: OutcomeInput, now: datetime) -> dict:
     errors: dict[str, DomainError] = {}
     today = _today(now)
-    open_by_id = {inv.id: inv for inv in _open_invoices(session, debtor.id)}
+    # Only promises, motives and payments name invoices: a plain call outcome reads none.
+    needs_invoices = o.promise is not None or bool(o.motives) or o.already_paid is not None
+    open_by_id = {inv.id: inv for inv in _open_invoices(session, debtor.id)} if needs_invoices else {}
     checked: dict = {"motives": []}
     contact = o.result in (ContactResult.RIGHT_PARTY, ContactResult.REFUSAL)
     if (o.promise or o.motives or o.already_paid) and not contact:
@@ -205,16 +207,32 @@ def check_lease(session: Session, debtor: DebtorAccount, agent_id: int, now: dat
 def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: OutcomeInput,
                    now: datetime | None = None) -> CallAttempt:
     now = _now(now)
-    if outcome.request_key:
-        existing = session.scalars(sa.select(CallAttempt).where(CallAttempt.request_key == outcome.request_key)).first()
-        if existing is not None:
-            return existing
-    debtor = session.get(DebtorAccount, debtor_id, with_for_update=True, populate_existing=True)
-    if debtor is None:
+    # One round trip: lock the debtor, and learn whether this request was already recorded (a resubmitted
+    # form) and whether a callback is pending (to close it).
+    recorded = (sa.select(CallAttempt.id).where(CallAttempt.request_key == outcome.request_key)
+                .scalar_subquery() if outcome.request_key else sa.null())
+    pending = sa.exists().where(Callback.debtor_id == DebtorAccount.id, Callback.status == CallbackStatus.PENDING)
+    row = session.execute(sa.select(DebtorAccount, recorded, pending).where(DebtorAccount.id == debtor_id)
+                          .with_for_update(of=DebtorAccount.__table__)
+                          .execution_options(populate_existing=True)).first()
+    if row is None:
         raise NotFound(N_("This debtor does not exist."))
+    debtor, recorded_id, has_pending_callback = row
+    if recorded_id is not None:
+        return session.get(CallAttempt, recorded_id)
     campaign = session.get(Campaign, debtor.campaign_id)
     checked = _validate(session, campaign, debtor, outcome, now)
-    check_lease(session, debtor, agent_id, now)
+    try:
+        check_lease(session, debtor, agent_id, now)
+    except Conflict:
+        # The same form sent twice at once: the first one recorded it (and ended the lease) while
+        # this one waited for the lock; the check above ran before that wait.
+        if outcome.request_key:
+            existing = session.scalars(sa.select(CallAttempt).where(
+                CallAttempt.request_key == outcome.request_key)).first()
+            if existing is not None:
+                return existing
+        raise
 
     kind = None
     if outcome.promise is not None:
@@ -234,9 +252,10 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
     session.flush()
 
     # Any pending callback of this debtor is done: the call was made.
-    session.execute(sa.update(Callback).where(Callback.debtor_id == debtor.id,
-                                              Callback.status == CallbackStatus.PENDING)
-                    .values(status=CallbackStatus.DONE))
+    if has_pending_callback:
+        session.execute(sa.update(Callback).where(Callback.debtor_id == debtor.id,
+                                                  Callback.status == CallbackStatus.PENDING)
+                        .values(status=CallbackStatus.DONE))
     next_at: datetime | None = None
     key = outcome.result.value
     blocking = False
@@ -328,7 +347,8 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
     audit.record(session, agent_id, "call.recorded", attempt, campaign_id=campaign.id, debtor_id=debtor.id,
                  result=outcome.result.value, outcome=kind, next_state=state.value,
                  phone_added=bool(outcome.new_phone))  # the Phone row names its author; no number here
-    _audit_promise_and_motives(session, attempt, agent_id, replaced if outcome.promise is not None else [])
+    if outcome.promise is not None or outcome.motives or outcome.already_paid is not None:
+        _audit_promise_and_motives(session, attempt, agent_id, replaced if outcome.promise is not None else [])
     session.flush()
     return attempt
 

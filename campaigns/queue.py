@@ -8,6 +8,7 @@ retry delays) inside the eligibility test itself; ``tick`` judges promises and r
 """
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
@@ -26,10 +27,11 @@ def _now(now: datetime | None) -> datetime:
     return now or datetime.now(timezone.utc)
 
 
-def _eligible(campaign: Campaign, agent_id: int | None, now: datetime):
-    grace = timedelta(minutes=campaign.callback_grace_minutes or 0)
+def _eligible(campaign_id, agent_id, now, grace_cut):
+    """Who can be claimed: SQL expressions (or values) for the campaign, the agent (None: anyone), now,
+    and now minus the campaign's callback grace."""
     conditions = [
-        _t.c.campaign_id == campaign.id,
+        _t.c.campaign_id == campaign_id,
         _t.c.queue_state.in_(ELIGIBLE_STATES),
         sa.or_(_t.c.next_action_at.is_(None), _t.c.next_action_at <= now),
         sa.or_(_t.c.leased_by_id.is_(None), _t.c.lease_expires_at <= now),
@@ -37,11 +39,15 @@ def _eligible(campaign: Campaign, agent_id: int | None, now: datetime):
     # A personal callback belongs to its agent until it is overdue by the campaign's grace.
     someone_elses = sa.select(_cb.c.id).where(
         _cb.c.debtor_id == _t.c.id, _cb.c.status == CallbackStatus.PENDING.value,
-        _cb.c.agent_id.is_not(None), _cb.c.due_at > now - grace)
+        _cb.c.agent_id.is_not(None), _cb.c.due_at > grace_cut)
     if agent_id is not None:
         someone_elses = someone_elses.where(_cb.c.agent_id != agent_id)
     conditions.append(~sa.exists(someone_elses))
     return sa.and_(*conditions)
+
+
+def _grace_cut(campaign: Campaign, now: datetime) -> datetime:
+    return now - timedelta(minutes=campaign.callback_grace_minutes or 0)
 
 
 class CallingClosed(DomainError):
@@ -101,36 +107,58 @@ def held_by(session: Session, campaign_id: int, agent_id: int, now: datetime | N
         DebtorAccount.lease_expires_at > now).limit(1)).first()
 
 
-def claim_statement(session: Session, campaign: Campaign, agent_id: int, now: datetime):
-    """The bare locking statement (also what bench/queue_bench.py measures as the floor)."""
-    lease_until = now + timedelta(minutes=campaign.lease_minutes or 10)
+@functools.cache
+def _claim_statement(dialect: str):
+    """Built once per dialect (building it costs more Python than running it); values are bound."""
+    p = {name: sa.bindparam("claim_" + name, type_=col.type) for name, col in (
+        ("campaign_id", _t.c.campaign_id), ("agent_id", _t.c.leased_by_id), ("now", _t.c.lease_expires_at),
+        ("grace_cut", _t.c.lease_expires_at), ("until", _t.c.lease_expires_at))}
     order = (_t.c.priority.desc(), _t.c.id.desc())
-    values = dict(leased_by_id=agent_id, lease_expires_at=lease_until)
-    if session.get_bind().dialect.name == "postgresql":
-        chosen = (sa.select(_t.c.id).where(_eligible(campaign, agent_id, now)).order_by(*order).limit(1)
-                  .with_for_update(skip_locked=True).cte("chosen"))
-        return _t.update().where(_t.c.id == chosen.c.id).values(**values).returning(_t.c.id)
-    chosen = sa.select(_t.c.id).where(_eligible(campaign, agent_id, now)).order_by(*order).limit(1)
-    return _t.update().where(_t.c.id == chosen.scalar_subquery()).values(**values).returning(_t.c.id)
+    values = dict(leased_by_id=p["agent_id"], lease_expires_at=p["until"])
+    eligible = _eligible(p["campaign_id"], p["agent_id"], p["now"], p["grace_cut"])
+    held = sa.select(_t.c.id).where(_t.c.campaign_id == p["campaign_id"], _t.c.leased_by_id == p["agent_id"],
+                                    _t.c.lease_expires_at > p["now"])
+    if dialect == "postgresql":
+        mine = held.limit(1).cte("held")
+        chosen = (sa.select(_t.c.id).where(~sa.exists(sa.select(mine.c.id)), eligible)
+                  .order_by(*order).limit(1).with_for_update(skip_locked=True).cte("chosen"))
+        target = sa.union_all(sa.select(mine.c.id), sa.select(chosen.c.id))
+        return _t.update().where(_t.c.id.in_(target)).values(**values).returning(*_t.c)
+    # SQLite's planner, after ANALYZE saw a column of NULLs, scans the whole table for the held
+    # debtor: name the index.
+    held = held.with_hint(_t, "INDEXED BY ix_debtor_accounts_leased_by", "sqlite")
+    chosen = sa.select(_t.c.id).where(eligible).order_by(*order).limit(1)
+    target = sa.func.coalesce(held.limit(1).scalar_subquery(), chosen.scalar_subquery())
+    return _t.update().where(_t.c.id == target).values(**values).returning(*_t.c)
+
+
+def claim_statement(session: Session, campaign: Campaign, agent_id: int, now: datetime):
+    """The bare locking statement and its parameters (also what bench/queue_bench.py measures as the floor).
+
+    One statement: the debtor the agent already holds (its lease renewed), else the most urgent
+    eligible one, leased to the agent; returns the whole row.
+    """
+    params = dict(claim_campaign_id=campaign.id, claim_agent_id=agent_id, claim_now=now,
+                  claim_grace_cut=_grace_cut(campaign, now),
+                  claim_until=now + timedelta(minutes=campaign.lease_minutes or 10))
+    return _claim_statement(session.get_bind().dialect.name), params
 
 
 def claim_next(session: Session, campaign_id: int, agent_id: int, now: datetime | None = None) -> DebtorAccount | None:
-    """Lease the most urgent callable debtor to the agent (or the one it already holds).
+    """Lease the most urgent callable debtor to the agent (or the one it already holds, lease renewed).
 
     None when nobody is callable: the queue is empty for now, or the campaign is closed for calls
     (``closed_reason`` says why and until when).
     """
     now = _now(now)
     campaign = _campaign(session, campaign_id)
-    held = held_by(session, campaign_id, agent_id, now)
-    if held is not None:
-        return held
     if closed_reason(campaign, now) is not None:
+        return held_by(session, campaign_id, agent_id, now)
+    statement, params = claim_statement(session, campaign, agent_id, now)
+    debtor = session.execute(sa.select(DebtorAccount).from_statement(statement)
+                             .execution_options(populate_existing=True), params).scalar()
+    if debtor is None:
         return None
-    debtor_id = session.execute(claim_statement(session, campaign, agent_id, now)).scalar()
-    if debtor_id is None:
-        return None
-    debtor = _load(session, debtor_id)
     if debtor.queue_state == QueueState.PROMISED:
         from .outcomes import judge_debtor_promises
         judge_debtor_promises(session, debtor, now)
@@ -221,7 +249,7 @@ def next_debtors(session: Session, campaign_id: int, limit: int = 20, now: datet
     """The next debtors any agent would get, in order (for the CLI and the manager)."""
     now = _now(now)
     campaign = _campaign(session, campaign_id)
-    ids = session.execute(sa.select(_t.c.id).where(_eligible(campaign, None, now))
+    ids = session.execute(sa.select(_t.c.id).where(_eligible(campaign.id, None, now, _grace_cut(campaign, now)))
                           .order_by(_t.c.priority.desc(), _t.c.id.desc()).limit(limit)).scalars().all()
     by_id = {d.id: d for d in session.scalars(sa.select(DebtorAccount).where(DebtorAccount.id.in_(ids)))}
     return [by_id[i] for i in ids]
