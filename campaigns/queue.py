@@ -125,10 +125,13 @@ def _claim_statement(dialect: str):
         target = sa.union_all(sa.select(mine.c.id), sa.select(chosen.c.id))
         return _t.update().where(_t.c.id.in_(target)).values(**values).returning(*_t.c)
     # SQLite's planner, after ANALYZE saw a column of NULLs, scans the whole table for the held
-    # debtor: name the index.
-    held = held.with_hint(_t, "INDEXED BY ix_debtor_accounts_leased_by", "sqlite")
+    # debtor (30 ms at 330k debtors): name the index.
+    held = sa.text("SELECT id FROM debtor_accounts INDEXED BY ix_debtor_accounts_leased_by "
+                   "WHERE campaign_id = :claim_campaign_id AND leased_by_id = :claim_agent_id "
+                   "AND lease_expires_at > :claim_now LIMIT 1").bindparams(
+        p["campaign_id"], p["agent_id"], p["now"]).columns(_t.c.id)
     chosen = sa.select(_t.c.id).where(eligible).order_by(*order).limit(1)
-    target = sa.func.coalesce(held.limit(1).scalar_subquery(), chosen.scalar_subquery())
+    target = sa.func.coalesce(held.scalar_subquery(), chosen.scalar_subquery())
     return _t.update().where(_t.c.id == target).values(**values).returning(*_t.c)
 
 
