@@ -4,6 +4,9 @@
 
 PostgreSQL (database ``relance_queue_bench``, recreated; data loaded with COPY) and SQLite (bench/data/).
 Prints claims/s and p50/p99 of the claim (statement + commit) per concurrency, and the ratio to the floor.
+Three loops per level: the bare locking statement alone (the floor); the same statement followed by the
+least a "no answer" must write, in Core with no rule (the ceiling of any claim + record on this machine);
+and the product's ``claim_next`` + ``record_outcome``.
 """
 from __future__ import annotations
 
@@ -23,8 +26,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from campaigns import priority, queue  # noqa: E402
 from campaigns.db import make_engine, make_session_factory  # noqa: E402
-from campaigns.models import (Base, Campaign, CampaignStatus, ClientCompany, ContactResult, Role,  # noqa: E402
-                              User)
+from campaigns.models import (AuditEntry, Base, CallAttempt, Campaign, CampaignStatus, ClientCompany,  # noqa: E402
+                              ContactResult, DebtorAccount, Role, User)
 from campaigns.outcomes import OutcomeInput, record_outcome  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)  # a Tuesday, inside calling hours
@@ -131,6 +134,29 @@ def reset(factory, campaign_id):
         s.commit()
 
 
+_d = DebtorAccount.__table__
+_LOCK = (sa.select(_d.c.campaign_id, _d.c.attempts, _d.c.attempts_without_contact, _d.c.version, _d.c.priority)
+         .where(_d.c.id == sa.bindparam("debtor")).with_for_update())
+_ATTEMPT = CallAttempt.__table__.insert().returning(CallAttempt.__table__.c.id)
+_AUDIT = AuditEntry.__table__.insert()
+_DEBTOR = _d.update().where(_d.c.id == sa.bindparam("debtor"))
+
+
+def _minimal_record(s, debtor_id, agent_id):
+    """The least any "no answer" must write, in Core with no rule applied: lock the debtor, insert the
+    attempt and its audit entry, update the debtor. With the bare claim, the ceiling of claim + record."""
+    row = s.execute(_LOCK, {"debtor": debtor_id}).one()
+    attempt_id = s.execute(_ATTEMPT, dict(campaign_id=row.campaign_id, debtor_id=debtor_id, agent_id=agent_id,
+                                          started_at=NOW, ended_at=NOW, duration_seconds=0,
+                                          result=ContactResult.NO_ANSWER.value)).scalar()
+    s.execute(_AUDIT, dict(at=NOW, user_id=agent_id, action="call.recorded", entity_type="call_attempts",
+                           entity_id=attempt_id, campaign_id=row.campaign_id, details={"result": "no_answer"}))
+    s.execute(_DEBTOR, dict(debtor=debtor_id, attempts=row.attempts + 1,
+                            attempts_without_contact=row.attempts_without_contact + 1, version=row.version + 1,
+                            last_attempt_at=NOW, next_action_at=NOW + timedelta(hours=2), leased_by_id=None,
+                            lease_expires_at=None, priority=row.priority - 1))
+
+
 def run(url, campaign_id, agent_ids, agents, seconds, mode):
     engine = make_engine(url, pool_size=agents + 2) if "postgresql" in url else make_engine(url)
     factory = make_session_factory(engine)
@@ -150,7 +176,7 @@ def run(url, campaign_id, agent_ids, agents, seconds, mode):
                 while time.monotonic() < stop:
                     t0 = time.perf_counter()
                     try:
-                        if mode == "floor":
+                        if mode in ("floor", "ceiling"):
                             debtor_id = s.execute(*queue.claim_statement(s, campaign, agent_id, NOW)).scalar()
                         else:
                             d = queue.claim_next(s, campaign_id, agent_id, now=NOW)
@@ -162,6 +188,9 @@ def run(url, campaign_id, agent_ids, agents, seconds, mode):
                     mine.append(time.perf_counter() - t0)
                     if debtor_id is None:
                         break
+                    if mode == "ceiling":
+                        _minimal_record(s, debtor_id, agent_id)
+                        s.commit()
                     if mode == "full":
                         for _ in range(50):
                             try:
@@ -204,13 +233,14 @@ def bench(name, url, loader, levels, args, debtor_rows, invoice_rows):
         s.commit()
         print(f"{name}: recompute_campaign over all debtors: {time.perf_counter() - t:.2f} s")
     engine.dispose()
-    print(f"{'':4}{'agents':>6} {'mode':>22} {'claims/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'vs floor':>8}")
+    print(f"{'':4}{'agents':>6} {'mode':>26} {'claims/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'vs floor':>8}")
     for agents in levels:
         floor = run(url, campaign_id, agent_ids, agents, args.seconds, "floor")
-        full = run(url, campaign_id, agent_ids, agents, args.seconds, "full")
-        print(f"{'':4}{agents:>6} {'bare locking statement':>22} {floor[0]:9.0f} {floor[1]:7.2f} {floor[2]:7.2f}")
-        print(f"{'':4}{agents:>6} {'claim_next + record':>22} {full[0]:9.0f} {full[1]:7.2f} {full[2]:7.2f} "
-              f"{full[0] / floor[0] if floor[0] else 0:8.2f}")
+        print(f"{'':4}{agents:>6} {'bare locking statement':>26} {floor[0]:9.0f} {floor[1]:7.2f} {floor[2]:7.2f}")
+        for mode, label in (("ceiling", "bare claim + Core record"), ("full", "claim_next + record")):
+            got = run(url, campaign_id, agent_ids, agents, args.seconds, mode)
+            print(f"{'':4}{agents:>6} {label:>26} {got[0]:9.0f} {got[1]:7.2f} {got[2]:7.2f} "
+                  f"{got[0] / floor[0] if floor[0] else 0:8.2f}")
 
 
 def main():
