@@ -32,7 +32,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         # come from the proxies' headers, trusting exactly as many hops as configured.
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
+    # Uploads: the import's own limit (MAX_UPLOAD_MB, in MB of 10^6 bytes, as its message says) plus room for
+    # the form's other fields; every other body (urlencoded forms, htmx posts) is capped much lower below.
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1_000_000 + 64 * 1024
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -40,6 +42,15 @@ def create_app(overrides: dict | None = None) -> Flask:
         "BABEL_TRANSLATION_DIRECTORIES",
         ";".join(str(p) for p in sorted(Path(app.root_path).glob("**/translations"))),
     )
+
+    @app.before_request
+    def cap_non_upload_bodies():
+        """Only multipart forms carry files: any other body is read whole into memory, so it stays small.
+
+        Registered before CSRF protection, which reads the form.
+        """
+        if request.mimetype != "multipart/form-data":
+            request.max_content_length = min(app.config["MAX_CONTENT_LENGTH"], app.config["MAX_FORM_BYTES"])
 
     db.init_app(app)
     login_manager.init_app(app)

@@ -34,6 +34,8 @@ def from_environment(instance_path: str) -> dict:
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(instance / "uploads"),
         "EXPORT_FOLDER": os.environ.get("EXPORT_FOLDER") or str(instance / "exports"),
         "MAX_UPLOAD_MB": int(os.environ.get("MAX_UPLOAD_MB", "100")),
+        # Any request body that is not a multipart upload (forms, htmx posts): read whole, so kept small.
+        "MAX_FORM_BYTES": 1024 * 1024,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -60,7 +60,7 @@ def register_error_handlers(app):
 
         Only the headers are read: touching the body again would raise again.
         """
-        limit = app.config.get("MAX_CONTENT_LENGTH")
+        limit = request.max_content_length  # this request's own cap (see create_app)
         if request.mimetype == "multipart/form-data" and (limit is None or (request.content_length or 0) > limit):
             message = gettext("The file is larger than the limit of {limit} MB.").format(limit=app.config["MAX_UPLOAD_MB"])
         elif limit is not None and (request.content_length or 0) > limit:

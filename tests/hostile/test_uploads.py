@@ -108,3 +108,15 @@ def test_a_request_body_over_the_limit_that_is_not_a_file_gets_a_413_in_french(w
     response = web.post("/manage/campaigns/new", data={"new_client": "Acme", "name": "x" * 1_200_000})
     assert response.status_code == 413
     assert "trop volumineux pour être reçu" in response.get_data(as_text=True)
+
+
+def test_a_huge_form_post_is_refused_before_it_is_read_even_without_a_file_limit_in_sight(web, app_make, app):
+    """Only uploads may be large: a 2 MB urlencoded post (far under the 100 MB upload limit) is refused with a 413,
+    before anything reads it, even on the login page that anyone can reach."""
+    assert app.config["MAX_UPLOAD_MB"] >= 100
+    response = web.post("/login", data={"email": "a@b.fr", "password": "x" * 2_000_000})
+    assert response.status_code == 413
+    assert "trop volumineux pour être reçu" in response.get_data(as_text=True)
+    web.login(app_make.user(Role.MANAGER))
+    response = web.post("/manage/campaigns/new", data={"new_client": "Acme", "name": "x" * 1_100_000})
+    assert response.status_code == 413
