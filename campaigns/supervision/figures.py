@@ -119,8 +119,13 @@ def _one(session: Session, query) -> sa.Row:
 def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
     """Every headline figure of the dashboard and of the recap's first sheet."""
     f = CampaignFigures()
-    called = sa.exists().where(CallAttempt.debtor_id == DebtorAccount.id)
-    reached = sa.exists().where(CallAttempt.debtor_id == DebtorAccount.id, CallAttempt.result == COMPLETED_CALL)
+    # One grouped pass over the campaign's calls (a correlated EXISTS per debtor and per figure cost
+    # 1.2 s at 100k debtors): called = has a row here, reached = one of its calls was completed.
+    calls = (sa.select(CallAttempt.debtor_id.label("debtor_id"),
+                       sa.func.max(sa.case((CallAttempt.result == COMPLETED_CALL, 1), else_=0)).label("reached"))
+             .where(CallAttempt.campaign_id == campaign_id).group_by(CallAttempt.debtor_id).subquery())
+    called = calls.c.debtor_id.is_not(None)
+    reached = calls.c.reached == 1
     d = DebtorAccount
     row = _one(session, sa.select(
         sa.func.count(),
@@ -132,9 +137,9 @@ def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
         sa.func.coalesce(sa.func.sum(d.total_outstanding_cents).filter(d.queue_state.in_(TO_CALL_STATES)), 0),
         sa.func.count().filter(d.queue_state == QueueState.UNREACHABLE),
         sa.func.coalesce(sa.func.sum(d.total_outstanding_cents).filter(d.queue_state == QueueState.UNREACHABLE), 0),
-        sa.func.count().filter(~reached),
-        sa.func.coalesce(sa.func.sum(d.total_outstanding_cents).filter(~reached), 0),
-    ).where(d.campaign_id == campaign_id))
+        sa.func.count().filter(~sa.func.coalesce(reached, False)),
+        sa.func.coalesce(sa.func.sum(d.total_outstanding_cents).filter(~sa.func.coalesce(reached, False)), 0),
+    ).select_from(d).outerjoin(calls, calls.c.debtor_id == d.id).where(d.campaign_id == campaign_id))
     (f.debtors_placed, f.debtors_worked, f.amount_worked_cents, f.debtors_reached, f.amount_reached_cents,
      f.debtors_remaining, f.amount_remaining_cents, f.debtors_unreachable, f.amount_unreachable_cents,
      f.debtors_not_reached, f.amount_not_reached_cents) = (int(v or 0) for v in row)
