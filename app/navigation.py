@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, url_for
-from flask_babel import gettext, lazy_gettext
+from flask_babel import lazy_gettext
 
 from campaigns.models import CampaignStatus, Role
 

@@ -121,7 +121,6 @@ def drop_database(url: str) -> None:
 def floor(path: Path, url: str) -> float:
     """read_csv of the file + the fastest bulk insert of its rows into a 12-column table of the same database."""
     import pandas as pd
-    import sqlalchemy as sa
     from campaigns.db import make_engine
     t0 = time.perf_counter()
     frame = pd.read_csv(path, sep=";", encoding="cp1252", skiprows=3, decimal=",", thousands="\u00a0",
@@ -131,7 +130,7 @@ def floor(path: Path, url: str) -> float:
     engine = make_engine(url)
     cols = ", ".join(f"c{i} text" for i in range(12))
     with engine.begin() as conn:
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS floor_rows")
+        conn.exec_driver_sql("DROP TABLE IF EXISTS floor_rows")
         conn.exec_driver_sql(f"CREATE TABLE floor_rows ({cols})")
     with engine.begin() as conn:
         raw = conn.connection.driver_connection

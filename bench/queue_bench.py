@@ -11,14 +11,12 @@ and the product's ``claim_next`` + ``record_outcome``.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
-import statistics
 import sys
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 

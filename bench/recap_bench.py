@@ -10,7 +10,6 @@ lists fetched beforehand, so the ratio measures what the queries and the export 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import resource
 import subprocess

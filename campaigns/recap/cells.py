@@ -1,7 +1,7 @@
 """Writing typed cells fast and safely: French formats, text that can never run as a formula."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from campaigns.models import (CampaignStatus, DebtorAccount, ImportBatch, ImportKind, ImportRejection, ImportStatus,
-                              QueueState, Role)
+                              Role)
 from tests.integration.supervision_data import Recorder
 
 PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=1>"

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from campaigns.models import AuditEntry, CampaignStatus, Role, User
+from campaigns.models import AuditEntry, User
 
 from .conftest import ROLE_NAMES
 from .test_route_roles import routes, url_for_rule

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from campaigns import calendar, priority, queue
 from campaigns.errors import Conflict, ValidationError
-from campaigns.models import (Callback, CallAttempt, CampaignStatus, ContactResult, InvoiceStatus, PaymentMethod, Promise,
+from campaigns.models import (CallAttempt, CampaignStatus, ContactResult, InvoiceStatus, PaymentMethod, Promise,
                               PromiseStatus, QueueState, Role)
 from campaigns.models.campaign import default_calling_hours
 from campaigns.outcomes import (AlreadyPaidInput, CallbackInput, MotiveInput, OutcomeInput, PromiseInput,
