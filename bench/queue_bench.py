@@ -4,9 +4,10 @@
 
 PostgreSQL (database ``relance_queue_bench``, recreated; data loaded with COPY) and SQLite (bench/data/).
 Prints claims/s and p50/p99 of the claim (statement + commit) per concurrency, and the ratio to the floor.
-Three loops per level: the bare locking statement alone (the floor); the same statement followed by the
+Four loops per level: the bare locking statement alone (the floor); the same statement followed by the
 least a "no answer" must write, in Core with no rule (the ceiling of any claim + record on this machine);
-and the product's ``claim_next`` + ``record_outcome``.
+the bare statement followed by the product's ``record_outcome`` (what ``claim_next`` costs over the bare
+statement, the record being the same); and the product's ``claim_next`` + ``record_outcome``.
 """
 from __future__ import annotations
 
@@ -174,7 +175,7 @@ def run(url, campaign_id, agent_ids, agents, seconds, mode):
                 while time.monotonic() < stop:
                     t0 = time.perf_counter()
                     try:
-                        if mode in ("floor", "ceiling"):
+                        if mode in ("floor", "ceiling", "bare+record"):
                             debtor_id = s.execute(*queue.claim_statement(s, campaign, agent_id, NOW)).scalar()
                         else:
                             d = queue.claim_next(s, campaign_id, agent_id, now=NOW)
@@ -189,7 +190,7 @@ def run(url, campaign_id, agent_ids, agents, seconds, mode):
                     if mode == "ceiling":
                         _minimal_record(s, debtor_id, agent_id)
                         s.commit()
-                    if mode == "full":
+                    if mode in ("full", "bare+record"):
                         for _ in range(50):
                             try:
                                 record_outcome(s, debtor_id, agent_id,
@@ -235,7 +236,8 @@ def bench(name, url, loader, levels, args, debtor_rows, invoice_rows):
     for agents in levels:
         floor = run(url, campaign_id, agent_ids, agents, args.seconds, "floor")
         print(f"{'':4}{agents:>6} {'bare locking statement':>26} {floor[0]:9.0f} {floor[1]:7.2f} {floor[2]:7.2f}")
-        for mode, label in (("ceiling", "bare claim + Core record"), ("full", "claim_next + record")):
+        for mode, label in (("ceiling", "bare claim + Core record"), ("bare+record", "bare claim + record"),
+                            ("full", "claim_next + record")):
             got = run(url, campaign_id, agent_ids, agents, args.seconds, mode)
             print(f"{'':4}{agents:>6} {label:>26} {got[0]:9.0f} {got[1]:7.2f} {got[2]:7.2f} "
                   f"{got[0] / floor[0] if floor[0] else 0:8.2f}")

@@ -1,6 +1,7 @@
 """Recording what a call produced: one transaction, validated first, the lease checked, then written."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -204,17 +205,26 @@ def check_lease(session: Session, debtor: DebtorAccount, agent_id: int, now: dat
     raise _lease_conflict(session, debtor, agent_id, now, was_held=True)
 
 
+@functools.cache
+def _lock_statement(with_key: bool):
+    """Lock the debtor; say whether this request was already recorded and whether a callback is pending.
+
+    Built once (building it costs more Python than running it); values are bound.
+    """
+    recorded = (sa.select(CallAttempt.id).where(CallAttempt.request_key == sa.bindparam("lock_request_key"))
+                .scalar_subquery() if with_key else sa.null())
+    pending = sa.exists().where(Callback.debtor_id == DebtorAccount.id, Callback.status == CallbackStatus.PENDING)
+    return (sa.select(DebtorAccount, recorded, pending).where(DebtorAccount.id == sa.bindparam("lock_debtor_id"))
+            .with_for_update(of=DebtorAccount.__table__).execution_options(populate_existing=True))
+
+
 def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: OutcomeInput,
                    now: datetime | None = None) -> CallAttempt:
     now = _now(now)
     # One round trip: lock the debtor, and learn whether this request was already recorded (a resubmitted
     # form) and whether a callback is pending (to close it).
-    recorded = (sa.select(CallAttempt.id).where(CallAttempt.request_key == outcome.request_key)
-                .scalar_subquery() if outcome.request_key else sa.null())
-    pending = sa.exists().where(Callback.debtor_id == DebtorAccount.id, Callback.status == CallbackStatus.PENDING)
-    row = session.execute(sa.select(DebtorAccount, recorded, pending).where(DebtorAccount.id == debtor_id)
-                          .with_for_update(of=DebtorAccount.__table__)
-                          .execution_options(populate_existing=True)).first()
+    row = session.execute(_lock_statement(bool(outcome.request_key)),
+                          {"lock_debtor_id": debtor_id, "lock_request_key": outcome.request_key}).first()
     if row is None:
         raise NotFound(N_("This debtor does not exist."))
     debtor, recorded_id, has_pending_callback = row

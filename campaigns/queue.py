@@ -135,6 +135,13 @@ def _claim_statement(dialect: str):
     return _t.update().where(_t.c.id == target).values(**values).returning(*_t.c)
 
 
+@functools.cache
+def _claim_loading(dialect: str):
+    """The claim statement loading the claimed row as a DebtorAccount (built once, too)."""
+    return (sa.select(DebtorAccount).from_statement(_claim_statement(dialect))
+            .execution_options(populate_existing=True))
+
+
 def claim_statement(session: Session, campaign: Campaign, agent_id: int, now: datetime):
     """The bare locking statement and its parameters (also what bench/queue_bench.py measures as the floor).
 
@@ -157,9 +164,8 @@ def claim_next(session: Session, campaign_id: int, agent_id: int, now: datetime 
     campaign = _campaign(session, campaign_id)
     if closed_reason(campaign, now) is not None:
         return held_by(session, campaign_id, agent_id, now)
-    statement, params = claim_statement(session, campaign, agent_id, now)
-    debtor = session.execute(sa.select(DebtorAccount).from_statement(statement)
-                             .execution_options(populate_existing=True), params).scalar()
+    _statement, params = claim_statement(session, campaign, agent_id, now)
+    debtor = session.execute(_claim_loading(session.get_bind().dialect.name), params).scalar()
     if debtor is None:
         return None
     if debtor.queue_state == QueueState.PROMISED:
