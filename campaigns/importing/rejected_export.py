@@ -8,10 +8,7 @@ import xlsxwriter
 from sqlalchemy.orm import Session
 
 from ..models import ImportBatch, ImportRejection
-
-
-# Text starting with one of these would be read as a formula (or DDE) by a spreadsheet, "-12" included.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from ..recap.cells import is_risky
 
 
 def _text_writer(sheet, plain=None, quoted=None):
@@ -21,7 +18,7 @@ def _text_writer(sheet, plain=None, quoted=None):
     """
     def write(row: int, col: int, value) -> None:
         value = "" if value is None else str(value)
-        if value.startswith(FORMULA_TRIGGERS):
+        if is_risky(value):   # "-12" included
             sheet.write_string(row, col, value, quoted)
         elif value:
             sheet.write_string(row, col, value, plain)
