@@ -92,46 +92,52 @@ def _load(session: Session, debtor_id: int) -> DebtorAccount:
     return debtor
 
 
+# The claim's values, bound when it runs (see _claim_params).
+_P = {name: sa.bindparam("claim_" + name, type_=col.type) for name, col in (
+    ("campaign_id", _t.c.campaign_id), ("agent_id", _t.c.leased_by_id), ("now", _t.c.lease_expires_at),
+    ("grace_cut", _t.c.lease_expires_at), ("until", _t.c.lease_expires_at))}
+
+
+@functools.cache
+def _held(dialect: str):
+    """The id of the debtor the agent holds in the campaign under a live lease (at most one)."""
+    if dialect == "sqlite":
+        # SQLite's planner, after ANALYZE saw a column of NULLs, scans the whole table (30 ms at 330k
+        # debtors): name the index.
+        return sa.text("SELECT id FROM debtor_accounts INDEXED BY ix_debtor_accounts_leased_by "
+                       "WHERE campaign_id = :claim_campaign_id AND leased_by_id = :claim_agent_id "
+                       "AND lease_expires_at > :claim_now LIMIT 1").bindparams(
+            _P["campaign_id"], _P["agent_id"], _P["now"]).columns(_t.c.id)
+    return sa.select(_t.c.id).where(_t.c.campaign_id == _P["campaign_id"], _t.c.leased_by_id == _P["agent_id"],
+                                    _t.c.lease_expires_at > _P["now"]).limit(1)
+
+
+def _claim_params(campaign: Campaign, agent_id: int, now: datetime) -> dict:
+    return dict(claim_campaign_id=campaign.id, claim_agent_id=agent_id, claim_now=now,
+                claim_grace_cut=_grace_cut(campaign, now),
+                claim_until=now + timedelta(minutes=campaign.lease_minutes or 10))
+
+
 def held_by(session: Session, campaign_id: int, agent_id: int, now: datetime | None = None) -> DebtorAccount | None:
-    now = _now(now)
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite's planner, after ANALYZE saw a column of NULLs, scans the whole table: name the index.
-        found = session.execute(sa.text(
-            "SELECT id FROM debtor_accounts INDEXED BY ix_debtor_accounts_leased_by "
-            "WHERE leased_by_id = :agent AND campaign_id = :campaign AND lease_expires_at > :now LIMIT 1"),
-            {"agent": agent_id, "campaign": campaign_id,
-             "now": now.astimezone(timezone.utc).replace(tzinfo=None)}).scalar()
-        return session.get(DebtorAccount, found) if found is not None else None
-    return session.scalars(sa.select(DebtorAccount).where(
-        DebtorAccount.campaign_id == campaign_id, DebtorAccount.leased_by_id == agent_id,
-        DebtorAccount.lease_expires_at > now).limit(1)).first()
+    found = session.execute(_held(session.get_bind().dialect.name), dict(
+        claim_campaign_id=campaign_id, claim_agent_id=agent_id, claim_now=_now(now))).scalar()
+    return session.get(DebtorAccount, found) if found is not None else None
 
 
 @functools.cache
 def _claim_statement(dialect: str):
     """Built once per dialect (building it costs more Python than running it); values are bound."""
-    p = {name: sa.bindparam("claim_" + name, type_=col.type) for name, col in (
-        ("campaign_id", _t.c.campaign_id), ("agent_id", _t.c.leased_by_id), ("now", _t.c.lease_expires_at),
-        ("grace_cut", _t.c.lease_expires_at), ("until", _t.c.lease_expires_at))}
     order = (_t.c.priority.desc(), _t.c.id.desc())
-    values = dict(leased_by_id=p["agent_id"], lease_expires_at=p["until"])
-    eligible = _eligible(p["campaign_id"], p["agent_id"], p["now"], p["grace_cut"])
-    held = sa.select(_t.c.id).where(_t.c.campaign_id == p["campaign_id"], _t.c.leased_by_id == p["agent_id"],
-                                    _t.c.lease_expires_at > p["now"])
+    values = dict(leased_by_id=_P["agent_id"], lease_expires_at=_P["until"])
+    eligible = _eligible(_P["campaign_id"], _P["agent_id"], _P["now"], _P["grace_cut"])
     if dialect == "postgresql":
-        mine = held.limit(1).cte("held")
+        mine = _held(dialect).cte("held")
         chosen = (sa.select(_t.c.id).where(~sa.exists(sa.select(mine.c.id)), eligible)
                   .order_by(*order).limit(1).with_for_update(skip_locked=True).cte("chosen"))
         target = sa.union_all(sa.select(mine.c.id), sa.select(chosen.c.id))
         return _t.update().where(_t.c.id.in_(target)).values(**values).returning(*_t.c)
-    # SQLite's planner, after ANALYZE saw a column of NULLs, scans the whole table for the held
-    # debtor (30 ms at 330k debtors): name the index.
-    held = sa.text("SELECT id FROM debtor_accounts INDEXED BY ix_debtor_accounts_leased_by "
-                   "WHERE campaign_id = :claim_campaign_id AND leased_by_id = :claim_agent_id "
-                   "AND lease_expires_at > :claim_now LIMIT 1").bindparams(
-        p["campaign_id"], p["agent_id"], p["now"]).columns(_t.c.id)
     chosen = sa.select(_t.c.id).where(eligible).order_by(*order).limit(1)
-    target = sa.func.coalesce(held.scalar_subquery(), chosen.scalar_subquery())
+    target = sa.func.coalesce(_held(dialect).scalar_subquery(), chosen.scalar_subquery())
     return _t.update().where(_t.c.id == target).values(**values).returning(*_t.c)
 
 
@@ -143,15 +149,12 @@ def _claim_loading(dialect: str):
 
 
 def claim_statement(session: Session, campaign: Campaign, agent_id: int, now: datetime):
-    """The bare locking statement and its parameters (also what bench/queue_bench.py measures as the floor).
+    """The bare locking statement and its parameters (what bench/queue_bench.py measures as the floor).
 
     One statement: the debtor the agent already holds (its lease renewed), else the most urgent
     eligible one, leased to the agent; returns the whole row.
     """
-    params = dict(claim_campaign_id=campaign.id, claim_agent_id=agent_id, claim_now=now,
-                  claim_grace_cut=_grace_cut(campaign, now),
-                  claim_until=now + timedelta(minutes=campaign.lease_minutes or 10))
-    return _claim_statement(session.get_bind().dialect.name), params
+    return _claim_statement(session.get_bind().dialect.name), _claim_params(campaign, agent_id, now)
 
 
 def claim_next(session: Session, campaign_id: int, agent_id: int, now: datetime | None = None) -> DebtorAccount | None:
@@ -164,8 +167,8 @@ def claim_next(session: Session, campaign_id: int, agent_id: int, now: datetime 
     campaign = _campaign(session, campaign_id)
     if closed_reason(campaign, now) is not None:
         return held_by(session, campaign_id, agent_id, now)
-    _statement, params = claim_statement(session, campaign, agent_id, now)
-    debtor = session.execute(_claim_loading(session.get_bind().dialect.name), params).scalar()
+    debtor = session.execute(_claim_loading(session.get_bind().dialect.name),
+                             _claim_params(campaign, agent_id, now)).scalar()
     if debtor is None:
         return None
     if debtor.queue_state == QueueState.PROMISED:
