@@ -126,6 +126,7 @@ def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
              .where(CallAttempt.campaign_id == campaign_id).group_by(CallAttempt.debtor_id).subquery())
     called = calls.c.debtor_id.is_not(None)
     reached = calls.c.reached == 1
+    not_reached = sa.func.coalesce(calls.c.reached, 0) == 0   # never called, or called without contact
     d = DebtorAccount
     row = _one(session, sa.select(
         sa.func.count(),
@@ -137,8 +138,8 @@ def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
         sa.func.coalesce(sa.func.sum(d.total_outstanding_cents).filter(d.queue_state.in_(TO_CALL_STATES)), 0),
         sa.func.count().filter(d.queue_state == QueueState.UNREACHABLE),
         sa.func.coalesce(sa.func.sum(d.total_outstanding_cents).filter(d.queue_state == QueueState.UNREACHABLE), 0),
-        sa.func.count().filter(~sa.func.coalesce(reached, False)),
-        sa.func.coalesce(sa.func.sum(d.total_outstanding_cents).filter(~sa.func.coalesce(reached, False)), 0),
+        sa.func.count().filter(not_reached),
+        sa.func.coalesce(sa.func.sum(d.total_outstanding_cents).filter(not_reached), 0),
     ).select_from(d).outerjoin(calls, calls.c.debtor_id == d.id).where(d.campaign_id == campaign_id))
     (f.debtors_placed, f.debtors_worked, f.amount_worked_cents, f.debtors_reached, f.amount_reached_cents,
      f.debtors_remaining, f.amount_remaining_cents, f.debtors_unreachable, f.amount_unreachable_cents,
