@@ -25,6 +25,11 @@ def database_url(instance: Path | None = None) -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{(instance or ROOT / 'instance') / 'relance.db'}"
 
 
+def export_folder(instance: Path | None = None) -> str:
+    """EXPORT_FOLDER from the environment, else instance/exports (the web app and the job worker agree)."""
+    return os.environ.get("EXPORT_FOLDER") or str((instance or ROOT / "instance") / "exports")
+
+
 def from_environment(instance_path: str) -> dict:
     instance = Path(instance_path)
     instance.mkdir(parents=True, exist_ok=True)
@@ -32,7 +37,7 @@ def from_environment(instance_path: str) -> dict:
         "DATABASE_URL": database_url(instance),
         "SECRET_KEY": _secret_key(instance),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(instance / "uploads"),
-        "EXPORT_FOLDER": os.environ.get("EXPORT_FOLDER") or str(instance / "exports"),
+        "EXPORT_FOLDER": export_folder(instance),
         "MAX_UPLOAD_MB": int(os.environ.get("MAX_UPLOAD_MB", "100")),
         # Any request body that is not a multipart upload (forms, htmx posts): read whole, so kept small.
         "MAX_FORM_BYTES": 1024 * 1024,

@@ -40,7 +40,7 @@ def register_error_handlers(app):
         else:
             message = gettext("The database is momentarily unavailable. Go back to the previous page, where what "
                               "you typed is kept, and send it again in a moment.")
-        template = "errors/_unavailable.html" if htmx else "errors/error.html"
+        template = "errors/_alert.html" if htmx else "errors/error.html"
         return render_template(template, code=503, message=message), 503, {"Retry-After": "5"}
 
     for exception in UNAVAILABLE:

@@ -18,7 +18,7 @@ from huey import RedisHuey, SqliteHuey, crontab
 
 from campaigns.db import make_engine, make_session_factory
 
-from .config import ROOT, database_url
+from .config import ROOT, database_url, export_folder
 
 log = logging.getLogger(__name__)
 
@@ -129,10 +129,10 @@ def read_progress(batch_id: int) -> int | None:
     return int(value) if value is not None else None
 
 
-def _batch_step(database_url: str, batch_id: int, step: str, work) -> str:
+def _batch_step(database_url: str, batch_id: int, step: str, work, done: str) -> str:
     """Run ``work(session, batch)`` on an import batch under a heartbeat, in one transaction.
 
-    On any error nothing is written and the batch says why, in French; returns ``step`` or "failed".
+    On any error nothing is written and the batch says why, in French; returns ``done`` or "failed".
     """
     from campaigns.importing import service
     from campaigns.models import ImportBatch
@@ -143,7 +143,7 @@ def _batch_step(database_url: str, batch_id: int, step: str, work) -> str:
             try:
                 work(session, session.get(ImportBatch, batch_id))
                 session.commit()
-                return step
+                return done
             except Exception as exc:
                 session.rollback()
                 log.exception("%s of import %s failed", step, batch_id)
@@ -163,7 +163,7 @@ def load_import(database_url: str, batch_id: int) -> str:
         huey.put(progress_key(batch_id), 0)
         service.apply(session, batch, progress=lambda done: huey.put(progress_key(batch_id), done))
 
-    return "applied" if _batch_step(database_url, batch_id, "load", load) == "load" else "failed"
+    return _batch_step(database_url, batch_id, "load", load, done="applied")
 
 
 def _french():
@@ -194,7 +194,7 @@ def check_import(database_url: str, batch_id: int) -> str:
     def check(session, batch):
         service.check(session, batch, batch.mapping, batch.sheet_name, translate=_french())
 
-    return "checked" if _batch_step(database_url, batch_id, "check", check) == "check" else "failed"
+    return _batch_step(database_url, batch_id, "check", check, done="checked")
 
 
 def import_interrupted(batch) -> bool:
@@ -287,7 +287,7 @@ def main() -> int:
     found = sweep_interrupted(database_url())
     if found:
         log.warning("%s import(s) interrupted by a dead worker marked as failed", found)
-    exports = os.environ.get("EXPORT_FOLDER") or str(ROOT / "instance" / "exports")  # as in config.py
+    exports = export_folder()
     if recap_jobs.sweep_partial_exports(exports):
         log.warning("half-written recaps of dead workers deleted from %s", exports)
     consumer = Consumer(huey, workers=int(os.environ.get("JOB_WORKERS", "1")), worker_type="thread")
