@@ -61,9 +61,11 @@ def _attrs(text: str) -> dict[str, str]:
 def form_fields(page: str) -> list[tuple[str, str]]:
     """The (name, value) pairs a browser would submit from the outcome form, before the agent touches it."""
     match = _FORM.search(page)
-    if match is None:
-        return []
-    form = match.group(0)
+    return submitted(match.group(0)) if match is not None else []
+
+
+def submitted(form: str) -> list[tuple[str, str]]:
+    """The (name, value) pairs a browser submits from a form's HTML as it is shown."""
     fields = []
     for raw in _INPUT.findall(form):
         a = _attrs(raw)
@@ -287,19 +289,7 @@ def open_calling_now(base: str, campaign_id: int, email: str, password: str) -> 
     me.login(email, password)
     page, _ = me.request("settings", "GET", f"/rules/campaigns/{campaign_id}")
     form = re.search(r'<form\b[^>]*method="post"[^>]*>.*?</form>', page.text.split("<main", 1)[-1], re.S).group(0)
-    fields = []
-    for raw in _INPUT.findall(form):
-        a = _attrs(raw)
-        if "name" not in a or a.get("type") in ("checkbox", "radio") and "checked" not in a:
-            continue
-        fields.append((a["name"], a.get("value", "")))
-    for raw, body in _SELECT.findall(form):
-        options = [_attrs(o) for o in _OPTION.findall(body)]
-        chosen = next((o for o in options if "selected" in o), options[0] if options else None)
-        if chosen is not None:
-            fields.append((_attrs(raw)["name"], chosen.get("value", "")))
-    for raw, body in _TEXTAREA.findall(form):
-        fields.append((_attrs(raw)["name"], html.unescape(body)))
+    fields = submitted(form)
     drop = {"days", "exclude_holidays"} | {f"window_{i}_{e}" for i in range(3) for e in ("start", "end")}
     fields = [(k, v) for k, v in fields if k not in drop]
     fields += [("days", str(d)) for d in range(7)] + [("window_0_start", "00:00"), ("window_0_end", "24:00")]
