@@ -85,6 +85,12 @@ def log_in(page, live_server, user, password=PASSWORD):
     page.wait_for_url(live_server.url + "/**")
 
 
+def start_calling(page, live_server, campaign):
+    """Open the campaign in the console and ask for the next debtor."""
+    page.goto(f"{live_server.url}/console/campaigns/{campaign.id}")
+    page.get_by_role("button", name="Appeler le débiteur suivant").click()
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under test-results/ for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)

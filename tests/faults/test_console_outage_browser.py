@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from campaigns.models import CallAttempt, Role
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, screenshot, start_calling
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +23,7 @@ def test_a_save_refused_while_the_database_restarts_keeps_the_form_and_goes_thro
         server.make.debtor(campaign, company_name=f"Société {name}")
     server.commit()
     log_in(page, server, agent)
-    page.goto(f"{server.url}/console/campaigns/{campaign.id}")
-    page.get_by_role("button", name="Appeler le débiteur suivant").click()
+    start_calling(page, server, campaign)
     page.wait_for_selector("#outcome-form")
     held = page.locator("#workspace").get_attribute("data-debtor")
     page.locator("#outcome-voicemail").check()
@@ -61,8 +60,7 @@ def test_a_save_that_never_reaches_the_server_keeps_the_form_and_is_recorded_onc
     server.make.debtor(campaign, company_name="Société Alpha")
     server.commit()
     log_in(page, server, agent)
-    page.goto(f"{server.url}/console/campaigns/{campaign.id}")
-    page.get_by_role("button", name="Appeler le débiteur suivant").click()
+    start_calling(page, server, campaign)
     page.wait_for_selector("#outcome-form")
     held = page.locator("#workspace").get_attribute("data-debtor")
     page.locator("#outcome-busy").check()

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from campaigns.models import CallAttempt, DebtorAccount, Role
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, screenshot, start_calling
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +28,6 @@ def one_debtor(pg_live_server):
     debtor = make.debtor(campaign, company_name="Société Alpha")
     pg_live_server.commit()
     return alice, bruno, campaign, debtor
-
-
-def start_calling(page, server, campaign):
-    page.goto(f"{server.url}/console/campaigns/{campaign.id}")
-    page.get_by_role("button", name="Appeler le débiteur suivant").click()
 
 
 def the_lease_expires(server, debtor):
