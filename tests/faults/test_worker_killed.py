@@ -9,6 +9,7 @@ lock the job needs near its end: the worker has then written (uncommitted) every
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 import os
 import random
 from datetime import date, timedelta
@@ -98,25 +99,32 @@ def _written(session, campaign) -> tuple[int, int]:
             session.scalar(sa.select(sa.func.count()).select_from(Invoice).where(Invoice.campaign_id == campaign.id)))
 
 
+@contextmanager
+def load_held_at_its_end(web, session, url, admin, campaign, batch_url):
+    """The manager confirms; the worker writes every debtor and invoice in its transaction, then waits for the
+    client company's row (to remember the mapping), held by another transaction for the block's duration.
+    Gives the worker's backend pid."""
+    with session.get_bind().connect() as other:
+        with other.begin():
+            other.execute(sa.select(ClientCompany.id).where(ClientCompany.id == campaign.client_company_id)
+                          .with_for_update())
+            assert web.post(f"{batch_url}/confirm").status_code == 303
+            yield wait_until(lambda: backend_waiting_on_a_lock(admin, url, "UPDATE client_companies"),
+                             "the worker reaching the end of its load")
+
+
 def test_a_worker_killed_while_loading_leaves_nothing_and_the_manager_runs_the_load_again(
         pg_web, pg_session, pg_url, admin, workers, checked_batch):
     from app.jobs import read_progress
     campaign, batch, batch_url = checked_batch
     worker = workers.start()
 
-    # The manager confirms. The worker writes every debtor and invoice in its transaction, then needs the client
-    # company's row (to remember the mapping), which another transaction holds for now.
-    with pg_session.get_bind().connect() as other:
-        with other.begin():
-            other.execute(sa.select(ClientCompany.id).where(ClientCompany.id == campaign.client_company_id)
-                          .with_for_update())
-            assert pg_web.post(f"{batch_url}/confirm").status_code == 303
-            stuck = wait_until(lambda: backend_waiting_on_a_lock(admin, pg_url, "UPDATE client_companies"),
-                               "the worker reaching the end of its load")
-            assert read_progress(batch.id) == DEBTORS + DEBTORS * INVOICES_EACH  # all written, not committed
-            assert "Chargement…" in _page(pg_web, batch_url)
+    # The manager confirms; the worker has written everything, uncommitted, when it is killed.
+    with load_held_at_its_end(pg_web, pg_session, pg_url, admin, campaign, batch_url) as stuck:
+        assert read_progress(batch.id) == DEBTORS + DEBTORS * INVOICES_EACH  # all written, not committed
+        assert "Chargement…" in _page(pg_web, batch_url)
 
-            workers.kill(worker)
+        workers.kill(worker)
     # The server drops the dead client's transaction as soon as it next talks to it.
     wait_until(lambda: backend_gone(admin, stuck), "the server noticing the dead worker")
 
@@ -143,16 +151,10 @@ def test_a_database_restart_during_a_load_writes_nothing_and_the_load_can_be_run
         pg_web, pg_session, pg_url, admin, workers, checked_batch, outage):
     campaign, batch, batch_url = checked_batch
     workers.start()
-    with pg_session.get_bind().connect() as other:
-        with other.begin():
-            other.execute(sa.select(ClientCompany.id).where(ClientCompany.id == campaign.client_company_id)
-                          .with_for_update())
-            assert pg_web.post(f"{batch_url}/confirm").status_code == 303
-            stuck = wait_until(lambda: backend_waiting_on_a_lock(admin, pg_url, "UPDATE client_companies"),
-                               "the worker reaching the end of its load")
-            # The database restarts under the worker: its connection ends and, for a while, none is accepted.
-            outage.refuse_new_connections()
-            outage.drop_connections(stuck)
+    with load_held_at_its_end(pg_web, pg_session, pg_url, admin, campaign, batch_url) as stuck:
+        # The database restarts under the worker: its connection ends and, for a while, none is accepted.
+        outage.refuse_new_connections()
+        outage.drop_connections(stuck)
     wait_until(lambda: backend_gone(admin, stuck), "the worker's connection ending")
     wait_until(lambda: _worker_gave_up(batch), "the worker giving up on the load")
     outage.end()
