@@ -3,22 +3,17 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, calendar, phones, priority, rules
-from .errors import N_, Conflict, DomainError, NotFound, ValidationError
-from .models import (Callback, CallbackStatus, CallAttempt, Campaign, ContactResult, DebtorAccount, Instalment,
-                     Invoice, InvoiceMotive, InvoiceStatus, MotiveStatus, PaymentMethod, Phone, PhoneStatus,
-                     Promise, PromiseStatus, QueueState)
-from .models.calls import promise_invoices
-from .taxonomy import motive_by_code
+from . import audit, calendar, clock, outcome_checks, priority, promises, queue, rules
+from .errors import N_, Conflict, NotFound
+from .models import (Callback, CallbackStatus, CallAttempt, Campaign, ContactResult, DebtorAccount, InvoiceMotive,
+                     InvoiceStatus, PaymentMethod, Promise, QueueState)
+from .supervision import wrong_numbers
 
-PARIS = ZoneInfo("Europe/Paris")
-OPEN_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.PROMISED, InvoiceStatus.DISPUTED)
 NO_CONTACT = {ContactResult.NO_ANSWER, ContactResult.BUSY, ContactResult.VOICEMAIL, ContactResult.SWITCHBOARD,
               ContactResult.WRONG_NUMBER, ContactResult.WRONG_PARTY}
 
@@ -71,140 +66,6 @@ class OutcomeInput:
     refused: bool = False
 
 
-def _now(now):
-    return now or datetime.now(timezone.utc)
-
-
-def _today(now: datetime) -> date:
-    return now.astimezone(PARIS).date()
-
-
-def _open_invoices(session: Session, debtor_id: int) -> list[Invoice]:
-    return list(session.scalars(sa.select(Invoice).where(
-        Invoice.debtor_id == debtor_id, Invoice.status.in_(OPEN_STATUSES), Invoice.outstanding_cents > 0)
-        .order_by(Invoice.due_date, Invoice.id)))
-
-
-def _pick(invoice_ids, open_by_id: dict[int, Invoice], name: str, errors: dict) -> list[Invoice]:
-    if invoice_ids is None:
-        return list(open_by_id.values())
-    if not invoice_ids:
-        errors[name] = DomainError(N_("Choose at least one invoice."), field=name)
-        return []
-    unknown = [i for i in invoice_ids if i not in open_by_id]
-    if unknown:
-        errors[name] = DomainError(N_("This invoice is not an open invoice of this debtor."), field=name)
-        return []
-    return [open_by_id[i] for i in invoice_ids]
-
-
-def _validate(session, campaign, debtor, o: OutcomeInput, now: datetime) -> dict:
-    errors: dict[str, DomainError] = {}
-    today = _today(now)
-    # Only promises, motives and payments name invoices: a plain call outcome reads none.
-    needs_invoices = o.promise is not None or bool(o.motives) or o.already_paid is not None
-    open_by_id = {inv.id: inv for inv in _open_invoices(session, debtor.id)} if needs_invoices else {}
-    checked: dict = {"motives": []}
-    contact = o.result in (ContactResult.RIGHT_PARTY, ContactResult.REFUSAL)
-    if (o.promise or o.motives or o.already_paid) and not contact:
-        errors["result"] = DomainError(N_("A promise, a motive or a payment needs the debtor on the line."),
-                                       field="result")
-    if o.refused and o.result != ContactResult.REFUSAL:
-        errors["result"] = DomainError(N_("A refusal is recorded with the result “refusal”."), field="result")
-    if o.promise is not None:
-        p = o.promise
-        invoices = _pick(p.invoice_ids, open_by_id, "promise.invoice_ids", errors)
-        owed = sum(inv.outstanding_cents for inv in invoices)
-        if p.instalments:
-            total = 0
-            for i, (due, cents) in enumerate(p.instalments):
-                if due is None or due < today:
-                    errors[f"promise.instalments[{i}].due_date"] = DomainError(
-                        N_("An instalment date cannot be in the past."), field="promise.instalments")
-                if cents is None or cents <= 0:
-                    errors[f"promise.instalments[{i}].amount_cents"] = DomainError(
-                        N_("Each instalment needs an amount above zero."), field="promise.instalments")
-                total += cents or 0
-            dates = [d for d, _ in p.instalments if d]
-            if dates != sorted(dates):
-                errors["promise.instalments"] = DomainError(N_("Instalments must be in date order."),
-                                                            field="promise.instalments")
-            amount = p.amount_cents if p.amount_cents is not None else total
-            if total != amount:
-                errors["promise.instalments"] = DomainError(
-                    N_("The instalments add up to {total}, not {amount}."), field="promise.instalments",
-                    total=_eur(total), amount=_eur(amount))
-        else:
-            amount = p.amount_cents
-            if p.promised_date is None:
-                errors["promise.promised_date"] = DomainError(N_("Enter the promised payment date."),
-                                                              field="promise.promised_date")
-            elif p.promised_date < today:
-                errors["promise.promised_date"] = DomainError(N_("The promised date is in the past."),
-                                                              field="promise.promised_date")
-        if amount is None or amount <= 0:
-            errors["promise.amount_cents"] = DomainError(N_("Enter the promised amount."),
-                                                         field="promise.amount_cents")
-        elif invoices and amount > owed:
-            errors["promise.amount_cents"] = DomainError(
-                N_("The promised amount is above what is owed ({owed})."), field="promise.amount_cents",
-                owed=_eur(owed))
-        if p.method is None:
-            errors["promise.method"] = DomainError(N_("Choose how the debtor will pay."), field="promise.method")
-        checked["promise"] = (invoices, amount)
-    for i, m in enumerate(o.motives):
-        motive = motive_by_code(session, campaign.client_company_id, m.motive_code or "")
-        if motive is None:
-            errors[f"motives[{i}].motive_code"] = DomainError(N_("Unknown motive."), field=f"motives[{i}]")
-        invoices = _pick(m.invoice_ids, open_by_id, f"motives[{i}].invoice_ids", errors)
-        if m.disputed_amount_cents is not None:
-            owed = sum(inv.outstanding_cents for inv in invoices)
-            if m.disputed_amount_cents <= 0 or (invoices and m.disputed_amount_cents > owed):
-                errors[f"motives[{i}].disputed_amount_cents"] = DomainError(
-                    N_("The disputed amount must be above zero and at most {owed}."),
-                    field=f"motives[{i}]", owed=_eur(owed))
-        checked["motives"].append((m, motive, invoices))
-    if o.callback is not None:
-        due = o.callback.due_at
-        if due is None or due.tzinfo is None:
-            errors["callback.due_at"] = DomainError(N_("Enter the callback date and time."), field="callback.due_at")
-        elif due <= now:
-            errors["callback.due_at"] = DomainError(N_("The callback time is in the past."), field="callback.due_at")
-        elif not calendar.is_open(campaign, due):
-            errors["callback.due_at"] = DomainError(
-                N_("The callback time is outside calling hours (next opening: {next})."), field="callback.due_at",
-                next=_local(calendar.next_open(campaign, due)))
-    if o.already_paid is not None:
-        a = o.already_paid
-        if a.paid_on is None or a.paid_on > today:
-            errors["already_paid.paid_on"] = DomainError(N_("The payment date cannot be in the future."),
-                                                         field="already_paid.paid_on")
-        checked["already_paid"] = _pick(a.invoice_ids, open_by_id, "already_paid.invoice_ids", errors)
-        checked["already_paid_motive"] = motive_by_code(session, campaign.client_company_id, "already_paid")
-    if o.new_phone is not None and phones.normalise(o.new_phone)[0] is None:
-        errors["new_phone"] = DomainError(N_("This phone number does not look valid."), field="new_phone")
-    if errors:
-        raise ValidationError(errors)
-    return checked
-
-
-def _eur(cents):
-    from .money import format_eur
-    return format_eur(cents)
-
-
-def _local(at: datetime | None) -> str:
-    return at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if at else "-"
-
-
-def check_lease(session: Session, debtor: DebtorAccount, agent_id: int, now: datetime) -> None:
-    """The agent must hold the lease; an expired lease nobody took is still accepted."""
-    if debtor.leased_by_id == agent_id:
-        return
-    from .queue import _lease_conflict
-    raise _lease_conflict(session, debtor, agent_id, now, was_held=True)
-
-
 @functools.cache
 def _lock_statement(with_key: bool):
     """Lock the debtor; say whether this request was already recorded and whether a callback is pending.
@@ -220,7 +81,16 @@ def _lock_statement(with_key: bool):
 
 def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: OutcomeInput,
                    now: datetime | None = None) -> CallAttempt:
-    now = _now(now)
+    """Record one call of ``agent_id`` on a debtor it holds, in the caller's transaction, and hand the debtor
+    back to the queue in the state the outcome leads to.
+
+    The debtor row is locked first (every writer of debtors locks it before its invoices). The outcome is
+    validated as a whole (``ValidationError`` with every field's error) before anything is written; a
+    resubmitted form (same ``request_key``) returns the attempt already recorded. Writes the attempt, the
+    promise (``campaigns.promises``), motives, callback, "already paid" claim and phone changes, then the
+    debtor's counters, next state and priority, and one audit entry per thing created.
+    """
+    now = clock.now(now)
     # One round trip: lock the debtor, and learn whether this request was already recorded (a resubmitted
     # form) and whether a callback is pending (to close it).
     row = session.execute(_lock_statement(bool(outcome.request_key)),
@@ -231,9 +101,9 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
     if recorded_id is not None:
         return session.get(CallAttempt, recorded_id)
     campaign = session.get(Campaign, debtor.campaign_id)
-    checked = _validate(session, campaign, debtor, outcome, now)
+    checked = outcome_checks.validate(session, campaign, debtor, outcome, now)
     try:
-        check_lease(session, debtor, agent_id, now)
+        queue.check_lease(session, debtor, agent_id, now)
     except Conflict:
         # The same form sent twice at once: the first one recorded it (and ended the lease) while
         # this one waited for the lock; the check above ran before that wait.
@@ -269,26 +139,14 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
     next_at: datetime | None = None
     key = outcome.result.value
     blocking = False
+    replaced: list[int] = []
     if outcome.promise is not None:
         p = outcome.promise
-        invoices, amount = checked["promise"]
-        replaced = list(session.scalars(sa.select(Promise.id).where(Promise.debtor_id == debtor.id,
-                                                                    Promise.status == PromiseStatus.PENDING)))
-        session.execute(sa.update(Promise).where(Promise.debtor_id == debtor.id,
-                                                 Promise.status == PromiseStatus.PENDING)
-                        .values(status=PromiseStatus.CANCELLED))
-        first = p.instalments[0][0] if p.instalments else p.promised_date
-        promise = Promise(campaign_id=campaign.id, debtor_id=debtor.id, call_id=attempt.id, agent_id=agent_id,
-                          promised_date=first, amount_cents=amount, method=p.method, is_plan=bool(p.instalments))
-        promise.invoices = list(invoices)
-        for seq, (due, cents) in enumerate(p.instalments or [], start=1):
-            promise.instalments.append(Instalment(seq=seq, due_date=due, amount_cents=cents))
-        session.add(promise)
-        for inv in invoices:
-            inv.status = InvoiceStatus.PROMISED
+        promise, replaced = promises.create(session, campaign, debtor, attempt.id, agent_id, checked.promise_invoices,
+                                            checked.promise_amount, p.method, p.instalments, p.promised_date)
         key = "promise"
-        next_at = _morning(first + timedelta(days=campaign.promise_grace_days or 0))
-    for m, motive, invoices in checked["motives"]:
+        next_at = promises.follow_up_at(campaign, promise.promised_date + timedelta(days=campaign.promise_grace_days or 0))
+    for m, motive, invoices in checked.motives:
         for inv in invoices:
             session.add(InvoiceMotive(campaign_id=campaign.id, debtor_id=debtor.id, invoice_id=inv.id,
                                       call_id=attempt.id, agent_id=agent_id, motive_id=motive.id,
@@ -299,8 +157,8 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
         blocking = blocking or motive.blocks_queue
     if outcome.already_paid is not None:
         a = outcome.already_paid
-        motive = checked["already_paid_motive"]
-        for inv in checked["already_paid"]:
+        motive = checked.already_paid_motive
+        for inv in checked.already_paid:
             if motive is not None:
                 session.add(InvoiceMotive(campaign_id=campaign.id, debtor_id=debtor.id, invoice_id=inv.id,
                                           call_id=attempt.id, agent_id=agent_id, motive_id=motive.id,
@@ -311,7 +169,7 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
         session.add(Callback(campaign_id=campaign.id, debtor_id=debtor.id, call_id=attempt.id, due_at=c.due_at,
                              agent_id=agent_id if c.personal else None, note=c.note, created_by_id=agent_id))
     if outcome.result == ContactResult.WRONG_NUMBER:
-        _mark_wrong(session, debtor, outcome.phone_dialled, outcome.new_phone, agent_id)
+        wrong_numbers.mark_wrong(session, debtor, outcome.phone_dialled, outcome.new_phone, agent_id)
 
     # Counters.
     debtor.attempts = (debtor.attempts or 0) + 1
@@ -358,7 +216,7 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
                  result=outcome.result.value, outcome=kind, next_state=state.value,
                  phone_added=bool(outcome.new_phone))  # the Phone row names its author; no number here
     if outcome.promise is not None or outcome.motives or outcome.already_paid is not None:
-        _audit_promise_and_motives(session, attempt, agent_id, replaced if outcome.promise is not None else [])
+        _audit_promise_and_motives(session, attempt, agent_id, replaced)
     session.flush()
     return attempt
 
@@ -374,158 +232,3 @@ def _audit_promise_and_motives(session: Session, attempt: CallAttempt, agent_id:
         audit.record(session, agent_id, "motive.create", motive, debtor_id=motive.debtor_id,
                      invoice_id=motive.invoice_id, motive_id=motive.motive_id,
                      disputed_amount_cents=motive.disputed_amount_cents)
-
-
-def _morning(day: date) -> datetime:
-    return datetime.combine(day, time(9, 0), PARIS).astimezone(timezone.utc)
-
-
-def _mark_wrong(session, debtor, dialled, new_phone, user_id):
-    phones = list(debtor.phones)
-    if dialled:
-        for ph in phones:
-            if dialled in (ph.raw, ph.e164):
-                ph.status = PhoneStatus.WRONG
-    elif len([p for p in phones if p.status == PhoneStatus.OK]) == 1:
-        for ph in phones:
-            ph.status = PhoneStatus.WRONG
-    if new_phone:
-        _add_phone(session, debtor, new_phone, user_id)
-    debtor.has_valid_phone = any(p.status == PhoneStatus.OK for p in debtor.phones)
-
-
-def _add_phone(session, debtor, raw, user_id) -> Phone:
-    e164, kind = phones.normalise(raw)
-    for known in debtor.phones:
-        if e164 and known.e164 == e164:  # a number already on file, given again: it works after all
-            known.status = PhoneStatus.OK
-            return known
-    phone = Phone(raw=raw.strip(), e164=e164, kind=kind, label="ajouté", status=PhoneStatus.OK, added_by_id=user_id,
-                  position=1 + max((p.position for p in debtor.phones), default=0))
-    debtor.phones.append(phone)
-    session.flush()
-    return phone
-
-
-def set_new_phone(session: Session, debtor_id: int, user_id: int, phone: str, now: datetime | None = None,
-                  campaign_id: int | None = None) -> Phone:
-    """The manager's wrong-number list: give the debtor a new number and put it back in the queue."""
-    now = _now(now)
-    if phones.normalise(phone or "")[0] is None:
-        raise ValidationError({"phone": DomainError(N_("This phone number does not look valid."), field="phone")})
-    debtor = session.get(DebtorAccount, debtor_id)
-    if debtor is None or (campaign_id is not None and debtor.campaign_id != campaign_id):
-        raise NotFound(N_("This debtor does not exist."))
-    added = _add_phone(session, debtor, phone, user_id)
-    debtor.has_valid_phone = True
-    if debtor.queue_state == QueueState.WRONG_NUMBER:
-        debtor.queue_state, debtor.next_action_at = QueueState.READY, None
-        debtor.version = (debtor.version or 0) + 1
-    priority.recompute_debtor(session, debtor, now)
-    # The phone's id, not the number: personal data must go when the campaign is purged, the audit stays.
-    audit.record(session, user_id, "debtor.phone_added", debtor, phone_id=added.id)
-    session.flush()
-    return added
-
-
-def resolve_dispute(session: Session, motive_id: int, user_id: int, resolution: str | None = None,
-                    now: datetime | None = None, campaign_id: int | None = None) -> InvoiceMotive:
-    """The client answered a motive: it is resolved; the invoice reopens and the debtor returns to the
-    queue when nothing else blocks them. ``campaign_id``: refuse a motive of another campaign.
-    """
-    from .models import Motive
-    now = _now(now)
-    m = session.get(InvoiceMotive, motive_id, with_for_update=True)
-    if m is None or (campaign_id is not None and m.campaign_id != campaign_id):
-        raise NotFound(N_("No such dispute."))
-    if m.status != MotiveStatus.OPEN:
-        raise Conflict(N_("This dispute is already closed."))
-    m.status, m.resolved_at, m.resolved_by_id = MotiveStatus.RESOLVED, now, user_id
-    m.resolution = (resolution or "").strip() or None
-    session.flush()
-
-    def still_blocking(**where):
-        q = (sa.select(sa.func.count()).select_from(InvoiceMotive).join(Motive, Motive.id == InvoiceMotive.motive_id)
-             .where(InvoiceMotive.status == MotiveStatus.OPEN, Motive.blocks_queue.is_(True)))
-        for k, v in where.items():
-            q = q.where(getattr(InvoiceMotive, k) == v)
-        return session.scalar(q) > 0
-
-    inv = m.invoice
-    if inv.status == InvoiceStatus.DISPUTED and not still_blocking(invoice_id=inv.id):
-        inv.status = InvoiceStatus.OPEN if inv.outstanding_cents > 0 else InvoiceStatus.PAID
-    debtor = m.debtor
-    back_in_queue = debtor.queue_state == QueueState.DISPUTED and not still_blocking(debtor_id=debtor.id)
-    if back_in_queue:
-        debtor.queue_state, debtor.next_action_at = QueueState.READY, now
-        debtor.version = (debtor.version or 0) + 1
-        priority.recompute_debtor(session, debtor, now)
-    audit.record(session, user_id, "dispute.resolve", m, invoice=inv.number, resolution=m.resolution,
-                 debtor_back_in_queue=back_in_queue)
-    session.flush()
-    return m
-
-
-def _promise_open_cents(session, promise: Promise) -> int:
-    return session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Invoice.outstanding_cents), 0))
-                          .join(promise_invoices, promise_invoices.c.invoice_id == Invoice.id)
-                          .where(promise_invoices.c.promise_id == promise.id,
-                                 Invoice.status.in_(OPEN_STATUSES)))
-
-
-def _break(session, promise: Promise, debtor: DebtorAccount, now: datetime) -> None:
-    promise.status = PromiseStatus.PARTIALLY_KEPT if promise.paid_cents else PromiseStatus.BROKEN
-    promise.judged_at = now
-    # No person judged it: the job worker did (the audit log shows "System").
-    audit.record(session, None, f"promise.{promise.status.value}", promise, debtor_id=debtor.id,
-                 paid_cents=promise.paid_cents)
-    debtor.broken_promises = (debtor.broken_promises or 0) + 1
-    debtor.last_broken_promise_on = promise.promised_date
-    for inv in promise.invoices:
-        if inv.status == InvoiceStatus.PROMISED:
-            inv.status = InvoiceStatus.OPEN
-    if debtor.queue_state == QueueState.PROMISED:
-        debtor.queue_state, debtor.next_action_at = QueueState.READY, None
-    priority.recompute_debtor(session, debtor, now)
-
-
-def judge_debtor_promises(session: Session, debtor: DebtorAccount, now: datetime | None = None) -> int:
-    """Pending promises of one debtor past date + grace with invoices still open become broken (boost)."""
-    now = _now(now)
-    campaign = session.get(Campaign, debtor.campaign_id)
-    limit = _today(now) - timedelta(days=campaign.promise_grace_days or 0)
-    broken = 0
-    for promise in session.scalars(sa.select(Promise).where(
-            Promise.debtor_id == debtor.id, Promise.status == PromiseStatus.PENDING,
-            Promise.promised_date < limit)):
-        if _promise_open_cents(session, promise) > 0:
-            _break(session, promise, debtor, now)
-            broken += 1
-    session.flush()
-    return broken
-
-
-def judge_promises(session: Session, campaign_id: int, now: datetime | None = None) -> int:
-    """Campaign-wide judging (called by queue.tick). Returns how many promises were broken."""
-    now = _now(now)
-    campaign = session.get(Campaign, campaign_id)
-    limit = _today(now) - timedelta(days=campaign.promise_grace_days or 0)
-    debtor_ids = session.scalars(sa.select(Promise.debtor_id).where(
-        Promise.campaign_id == campaign_id, Promise.status == PromiseStatus.PENDING,
-        Promise.promised_date < limit).distinct()).all()
-    return sum(judge_debtor_promises(session, session.get(DebtorAccount, d), now) for d in debtor_ids)
-
-
-def apply_payment_to_promises(session: Session, debtor_id: int, now: datetime | None = None) -> None:
-    """After a payment was imported: pending promises whose invoices are all settled are kept;
-    a debtor owing nothing leaves the queue as paid."""
-    now = _now(now)
-    debtor = session.get(DebtorAccount, debtor_id)
-    for promise in session.scalars(sa.select(Promise).where(Promise.debtor_id == debtor_id,
-                                                            Promise.status == PromiseStatus.PENDING)):
-        if _promise_open_cents(session, promise) <= 0:
-            promise.status, promise.judged_at, promise.paid_cents = PromiseStatus.KEPT, now, promise.amount_cents
-            audit.record(session, None, "promise.kept", promise, debtor_id=debtor_id)
-    if debtor is not None and not _open_invoices(session, debtor_id):
-        debtor.queue_state, debtor.next_action_at = QueueState.PAID, None
-    session.flush()

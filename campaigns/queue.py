@@ -14,17 +14,17 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, calendar, priority, rules
+from . import audit, calendar, clock, priority, promises, rules
 from .errors import N_, Conflict, DomainError, NotFound
 from .models import Callback, CallbackStatus, Campaign, CampaignStatus, DebtorAccount, QueueState, User
 
+ON_TRACK_SKIPS = 20  # plans on track skipped in one claim before it answers "nobody for now"
 ELIGIBLE_STATES = (QueueState.READY.value, QueueState.CALLBACK.value, QueueState.PROMISED.value)
 _t = DebtorAccount.__table__
 _cb = Callback.__table__
 
 
-def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(timezone.utc)
+_now = clock.now
 
 
 def _eligible(campaign_id, agent_id, now, grace_cut):
@@ -167,18 +167,29 @@ def claim_next(session: Session, campaign_id: int, agent_id: int, now: datetime 
     campaign = _campaign(session, campaign_id)
     if closed_reason(campaign, now) is not None:
         return held_by(session, campaign_id, agent_id, now)
-    debtor = session.execute(_claim_loading(session.get_bind().dialect.name),
-                             _claim_params(campaign, agent_id, now)).scalar()
-    if debtor is None:
-        return None
-    if debtor.queue_state == QueueState.PROMISED:
-        from .outcomes import judge_debtor_promises
-        judge_debtor_promises(session, debtor, now)
-    return debtor
+    for _ in range(ON_TRACK_SKIPS):
+        debtor = session.execute(_claim_loading(session.get_bind().dialect.name),
+                                 _claim_params(campaign, agent_id, now)).scalar()
+        if debtor is None or debtor.queue_state != QueueState.PROMISED:
+            return debtor
+        # Its promise's deadline has passed: judge it now. A plan still on track is not called: it comes
+        # back after its next instalment's deadline.
+        promises.judge_debtor(session, debtor, now)
+        if debtor.queue_state != QueueState.PROMISED or not debtor.next_action_at or debtor.next_action_at <= now:
+            return debtor
+        session.execute(_t.update().where(_t.c.id == debtor.id).values(leased_by_id=None, lease_expires_at=None))
+        session.expire(debtor)
+    return None
 
 
-def _lease_conflict(session: Session, debtor: DebtorAccount, agent_id: int, now: datetime,
-                    was_held: bool = False) -> Conflict:
+def check_lease(session: Session, debtor: DebtorAccount, agent_id: int, now: datetime) -> None:
+    """The agent must hold the lease to save; an expired lease nobody took is still accepted."""
+    if debtor.leased_by_id != agent_id:
+        raise lease_conflict(session, debtor, agent_id, now, was_held=True)
+
+
+def lease_conflict(session: Session, debtor: DebtorAccount, agent_id: int, now: datetime,
+                   was_held: bool = False) -> Conflict:
     """``was_held``: the agent worked on the card (saving, renewing), so its lease expired meanwhile."""
     if debtor.leased_by_id and debtor.leased_by_id != agent_id:
         other = session.get(User, debtor.leased_by_id)
@@ -198,7 +209,7 @@ def renew_lease(session: Session, debtor_id: int, agent_id: int, now: datetime |
     done = session.execute(_t.update().where(_t.c.id == debtor_id, _t.c.leased_by_id == agent_id)
                            .values(lease_expires_at=until)).rowcount
     if not done:
-        raise _lease_conflict(session, _load(session, debtor_id), agent_id, now, was_held=True)
+        raise lease_conflict(session, _load(session, debtor_id), agent_id, now, was_held=True)
     session.expire(debtor)
     return until
 
@@ -209,7 +220,7 @@ def release(session: Session, debtor_id: int, agent_id: int, now: datetime | Non
     debtor = _load(session, debtor_id)
     if debtor.leased_by_id != agent_id:
         if debtor.leased_by_id and debtor.lease_expires_at and debtor.lease_expires_at > now:
-            raise _lease_conflict(session, debtor, agent_id, now)
+            raise lease_conflict(session, debtor, agent_id, now)
         return
     campaign = session.get(Campaign, debtor.campaign_id)
     back = now + timedelta(minutes=rules.skip_minutes(campaign))
@@ -231,7 +242,7 @@ def open_debtor(session: Session, debtor_id: int, agent_id: int, now: datetime |
         sa.or_(_t.c.leased_by_id.is_(None), _t.c.leased_by_id == agent_id, _t.c.lease_expires_at <= now),
     ).values(leased_by_id=agent_id, lease_expires_at=until)).rowcount
     if not done:
-        raise _lease_conflict(session, _load(session, debtor_id), agent_id, now)
+        raise lease_conflict(session, _load(session, debtor_id), agent_id, now)
     return _load(session, debtor_id)
 
 
@@ -269,8 +280,7 @@ def next_debtors(session: Session, campaign_id: int, limit: int = 20, now: datet
 
 def tick(session: Session, campaign_id: int, now: datetime | None = None) -> int:
     """Periodic housekeeping: judge promises past date + grace, then recompute the campaign's priorities."""
-    from .outcomes import judge_promises
     now = _now(now)
-    broken = judge_promises(session, campaign_id, now)
+    broken = promises.judge_campaign(session, campaign_id, now)
     priority.recompute_campaign(session, campaign_id, now)
     return broken

@@ -5,14 +5,15 @@ import json
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 
 from campaigns import management
 from campaigns.errors import DomainError, ValidationError
 from campaigns.importing import service
-from campaigns.importing.mapping import FIELDS
-from campaigns.models import Campaign, ImportKind
-from campaigns.money import format_eur
+from campaigns.importing.mapping import FIELDS, PAYMENT_FIELDS, fields_for
+from campaigns.models import Campaign, ImportKind, UpdateLine
+from campaigns.money import decimal_string, format_eur
 
 from ..extensions import db
 from . import campaign_cli, fail
@@ -51,31 +52,53 @@ def create(client_name, name, start, end):
 @campaign_cli.command("import")
 @click.argument("campaign_id", type=int)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--update", is_flag=True, help="An update file: reconcile payments instead of a first load.")
-@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help=f"Override the mapping; fields: {', '.join(FIELDS)}.")
+@click.option("--payments", is_flag=True, help="A payments list: invoice, amount paid, payment date (only the "
+                                              "invoices named change).")
+@click.option("--update", is_flag=True, help="A complete new balance: every open invoice; those absent are "
+                                            "taken as paid.")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
+              help=f"Override the mapping; fields: {', '.join(FIELDS)}; for --payments: {', '.join(PAYMENT_FIELDS)}.")
 @click.option("--sheet", help="The sheet to read in a workbook.")
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def import_file(campaign_id, file, update, maps, sheet, dry_run, as_json):
-    """Load a receivables (or update) file into a campaign, all or nothing."""
+@click.option("--yes", is_flag=True, help="Apply a complete balance even when more than a third of the open "
+                                          "amount would be taken as paid.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (with --dry-run: every change).")
+def import_file(campaign_id, file, payments, update, maps, sheet, dry_run, yes, as_json):
+    """Load a receivables file (or, during the mission, a payments list or a new balance), all or nothing."""
+    if payments and update:
+        fail("--payments and --update are two kinds of file: give one of them.")
+    kind = ImportKind.PAYMENTS if payments else ImportKind.UPDATE if update else ImportKind.INITIAL
     campaign = _campaign(campaign_id)
     folder = current_app.config["UPLOAD_FOLDER"]
     max_bytes = current_app.config.get("MAX_UPLOAD_MB", 100) * 1_000_000
+    fields = fields_for(payments)
+    changes = None
     try:
-        batch = service.store_upload(db.session, campaign, file.name, file.read_bytes(), folder,
-                                     kind=ImportKind.UPDATE if update else ImportKind.INITIAL, max_bytes=max_bytes)
+        batch = service.store_upload(db.session, campaign, file.name, file.read_bytes(), folder, kind=kind,
+                                     max_bytes=max_bytes)
         mapping = service.analyse(db.session, batch, sheet).suggested
         overrides: dict[str, list[str]] = {}
         for item in maps:
             field, sep, column = item.partition("=")
-            if not sep or field not in FIELDS:
-                fail(f"--map expects FIELD=COLUMN with FIELD among {', '.join(FIELDS)}: got {item!r}.")
+            if not sep or field not in fields:
+                fail(f"--map expects FIELD=COLUMN with FIELD among {', '.join(fields)}: got {item!r}.")
             overrides.setdefault(field, []).append(column)
         mapping.update(overrides)
         result = service.check(db.session, batch, mapping, sheet)
+        summary = batch.changes_summary or {}
+        if kind.is_update:
+            changes = _changes(batch)
+        absent = summary.get("absent_paid", 0)
         if not dry_run:
-            service.confirm(db.session, batch)
+            if absent and summary.get("needs_typed_confirmation") and not yes:
+                fail(f"{absent} invoices absent from this file ({format_eur(summary['absent_cents'])} of "
+                     f"{format_eur(summary['open_cents'])} still open, more than a third) would be taken as paid. "
+                     "Check that it is the complete balance, then run again with --yes; a list of payments "
+                     "goes with --payments.")
+            service.confirm(db.session, batch, absent_acknowledged=True, typed=str(absent))
             service.apply(db.session, batch, result=result)
+            if kind.is_update:
+                changes = _changes(batch)
     except DomainError as exc:
         db.session.rollback()
         fail(_message(exc))
@@ -83,23 +106,60 @@ def import_file(campaign_id, file, update, maps, sheet, dry_run, as_json):
         db.session.rollback()
     else:
         db.session.commit()
-    summary = result.as_dict()
-    summary.update(batch_id=None if dry_run else batch.id, applied=not dry_run,
-                   changes=batch.changes_summary if update else None)
+    output = result.as_dict()
+    output.update(batch_id=None if dry_run else batch.id, applied=not dry_run, kind=kind.value,
+                  summary=batch.changes_summary if kind.is_update else None, changes=changes)
     if as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False))
+        click.echo(json.dumps(output, ensure_ascii=False))
         return
     click.echo(f"Rows read {result.rows_read}: accepted {result.accepted}, rejected {result.rejected}, "
                f"skipped (totals, blank) {result.skipped}.")
-    click.echo(f"{len(result.debtors)} debtors, {len(result.invoices)} invoices, "
-               f"total outstanding {format_eur(result.total_outstanding_cents, result.currency)}.")
+    if kind is ImportKind.PAYMENTS:
+        click.echo(f"{result.accepted} payments, total paid {format_eur(result.total_paid_cents, result.currency)}.")
+    else:
+        click.echo(f"{len(result.debtors)} debtors, {len(result.invoices)} invoices, "
+                   f"total outstanding {format_eur(result.total_outstanding_cents, result.currency)}.")
     for r in result.rejections[:50]:
         click.echo(f"  row {r.row}, {r.column}: {r.reason}")
     if result.rejected > 50:
         click.echo(f"  ... and {result.rejected - 50} more rejected rows.")
-    if update and batch.changes_summary:
-        click.echo("Changes: " + ", ".join(f"{k} {v}" for k, v in batch.changes_summary.items()))
+    if kind.is_update:
+        _echo_changes(batch.changes_summary or {}, changes or [])
     click.echo("Dry run: nothing written." if dry_run else f"Applied as import {batch.id}.")
+
+
+CHANGE_WORDS = {"paid": "paid", "partly_paid": "partly paid", "overpaid": "overpaid (set to zero)",
+                "increased": "increased", "new": "new", "absent_paid": "absent, taken as paid",
+                "unknown": "unknown invoice, not applied", "already_paid": "already paid, not applied",
+                "ambiguous": "several customers share this number, not applied",
+                "kept_rejected": "row rejected, left as it was"}
+
+
+def _changes(batch) -> list[dict]:
+    """Every line of the batch's preview (or record), for the JSON output."""
+    lines = db.session.scalars(sa.select(UpdateLine).where(UpdateLine.batch_id == batch.id).order_by(UpdateLine.seq))
+    return [{"row": line.row_number, "invoice": line.invoice_number, "debtor": line.debtor_name,
+             "change": line.kind.value, "applied": line.kind.applied,
+             "before": None if line.before_cents is None else decimal_string(line.before_cents),
+             "after": None if line.after_cents is None else decimal_string(line.after_cents),
+             "paid": None if line.paid_cents is None else decimal_string(line.paid_cents),
+             "paid_on": line.paid_on and line.paid_on.isoformat(), "promise": line.promise_status}
+            for line in lines]
+
+
+def _echo_changes(summary: dict, changes: list[dict]) -> None:
+    counts = [f"{CHANGE_WORDS[k]} {summary[k]}" for k in CHANGE_WORDS if summary.get(k)]
+    click.echo("Changes: " + (", ".join(counts) or "none") + f"; unchanged {summary.get('unchanged', 0)}.")
+    if summary.get("absent_paid"):
+        click.echo(f"Warning: {summary['absent_paid']} invoices absent from the file "
+                   f"({format_eur(summary['absent_cents'])}) are taken as paid.")
+    for change in changes[:50]:
+        promise = f", promise {change['promise'].replace('_', ' ')}" if change["promise"] else ""
+        amounts = f" {change['before'] or '-'} -> {change['after'] or '-'}" if change["applied"] else ""
+        click.echo(f"  {change['invoice']} ({change['debtor'] or '?'}): {CHANGE_WORDS[change['change']]}"
+                   f"{amounts}{promise}")
+    if len(changes) > 50:
+        click.echo(f"  ... and {len(changes) - 50} more lines (--json lists them all).")
 
 
 @campaign_cli.command("assign")

@@ -1,19 +1,23 @@
 """Loading a file: upload, mapping with a preview, check, confirm, background load with progress, summary."""
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import current_user
 
+import sqlalchemy as sa
+
 from campaigns.errors import DomainError
 from campaigns.importing import service
-from campaigns.importing.mapping import FIELDS
+from campaigns.importing.mapping import fields_for
 from campaigns.importing.rejected_export import rejected_rows_xlsx
-from campaigns.models import ImportKind, ImportStatus
+from campaigns.importing.update_export import changes_xlsx
+from campaigns.models import ImportKind, ImportStatus, UpdateLine
 
 from ..auth.permissions import roles_required
 from ..errors import domain_message
 from ..extensions import db, htmx
 from . import bp
+from .labels import CHANGE_LABELS, KIND_LABELS, KINDS, PROMISE_LABELS
 from .routes import STAFF, load_campaign
 
 INLINE_CHECK_BYTES = 2_000_000  # above this, rows are checked in the background
@@ -27,7 +31,10 @@ FIELD_LABELS = {
     "amount": lazy_gettext("Amount"), "outstanding": lazy_gettext("Outstanding amount"),
     "currency": lazy_gettext("Currency"), "segment": lazy_gettext("Segment or typology"),
     "comment": lazy_gettext("Comment"),
+    "paid_amount": lazy_gettext("Amount paid"), "payment_date": lazy_gettext("Payment date"),
+    "payment_method": lazy_gettext("Payment method"), "payment_reference": lazy_gettext("Payment reference"),
 }
+LINES_PER_PAGE = 100
 
 
 def original_name(raw: str) -> str:
@@ -50,7 +57,6 @@ def _batch(campaign_id: int, batch_id: int):
     try:
         return campaign, service.get_batch(db.session, campaign.id, batch_id)
     except DomainError:
-        from flask import abort
         abort(404)
 
 
@@ -60,7 +66,7 @@ def upload(campaign_id: int):
     """Keep the uploaded file, then go to its mapping."""
     campaign = load_campaign(campaign_id)
     file = request.files.get("file")
-    kind = ImportKind.UPDATE if request.form.get("kind") == "update" else ImportKind.INITIAL
+    kind = KINDS.get(request.form.get("kind", ""), ImportKind.INITIAL)
     if file is None or not file.filename:
         flash(_("Choose a file to upload."), "error")
         return redirect(url_for("manage.campaign", campaign_id=campaign.id), 303)
@@ -88,16 +94,17 @@ def mapping(campaign_id: int, batch_id: int):
         return render_template("manage/refused.html", campaign=campaign, batch=batch,
                                message=domain_message(exc)), 422
     chosen = analysis.suggested if batch.mapping is None or sheet else batch.mapping
+    fields = fields_for(batch.kind is ImportKind.PAYMENTS)
     if request.method == "POST":
         chosen = {}
         for index, column in enumerate(analysis.header):
             field = request.form.get(f"col-{index}", "")
-            if field in FIELDS:
+            if field in fields:
                 chosen.setdefault(field, []).append(column)
         try:
             if batch.size_bytes > INLINE_CHECK_BYTES:
                 # A large file is checked by the worker; the page follows it.
-                batch.mapping = service.validate_mapping(analysis, chosen)
+                batch.mapping = service.validate_mapping(analysis, chosen, batch.kind is ImportKind.PAYMENTS)
                 batch.sheet_name, batch.status = analysis.grid.sheet, ImportStatus.RUNNING
             else:
                 service.check(db.session, batch, chosen, analysis.grid.sheet, translate=_)
@@ -112,7 +119,7 @@ def mapping(campaign_id: int, batch_id: int):
             return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
     by_column = {column: field for field, columns in chosen.items() for column in columns}
     return render_template("manage/mapping.html", campaign=campaign, batch=batch, analysis=analysis,
-                           by_column=by_column, fields=FIELDS, labels=FIELD_LABELS, error=error), status
+                           by_column=by_column, fields=fields, labels=FIELD_LABELS, error=error), status
 
 
 @bp.route("/campaigns/<int:campaign_id>/imports/<int:batch_id>")
@@ -124,10 +131,26 @@ def batch(campaign_id: int, batch_id: int):
     done = read_progress(batch.id) if batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) else None
     # A worker that died leaves the batch "loading": shown as failed (the worker's next sweep records it).
     context = dict(campaign=campaign, batch=batch, done=done or 0, labels=FIELD_LABELS,
-                   rejections=batch.rejections[:500], interrupted=import_interrupted(batch))
-    if htmx:
+                   rejections=batch.rejections[:500], interrupted=import_interrupted(batch),
+                   kind_labels=KIND_LABELS, change_labels=CHANGE_LABELS, promise_labels=PROMISE_LABELS)
+    if htmx and request.args.get("page") is None:
         return render_template("manage/_import_status.html", **context)
+    if batch.kind.is_update:
+        context.update(_lines_page(batch, request.args.get("page", "1")))
+        if htmx:
+            return render_template("manage/_update_lines.html", **context)
     return render_template("manage/batch.html", **context)
+
+
+def _lines_page(batch, page: str) -> dict:
+    """One page of an update file's lines (the preview before it is applied, the record after)."""
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(UpdateLine).where(UpdateLine.batch_id == batch.id))
+    pages = max(1, -(-count // LINES_PER_PAGE))
+    number = min(max(int(page) if page.isdigit() and len(page) < 9 else 1, 1), pages)
+    lines = db.session.scalars(sa.select(UpdateLine).where(UpdateLine.batch_id == batch.id)
+                               .order_by(UpdateLine.seq).offset((number - 1) * LINES_PER_PAGE)
+                               .limit(LINES_PER_PAGE)).all()
+    return dict(lines=lines, lines_count=count, page=number, pages=pages)
 
 
 @bp.route("/campaigns/<int:campaign_id>/imports/<int:batch_id>/confirm", methods=["POST"])
@@ -136,7 +159,9 @@ def confirm(campaign_id: int, batch_id: int):
     """Queue the load in the background; the page follows its progress."""
     campaign, batch = _batch(campaign_id, batch_id)
     try:
-        service.confirm(db.session, batch, user_id=current_user.id)
+        service.confirm(db.session, batch, user_id=current_user.id,
+                        absent_acknowledged=request.form.get("absent_acknowledged") == "1",
+                        typed=request.form.get("typed", "")[:20])
     except DomainError as exc:
         flash(domain_message(exc), "error")
         return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
@@ -180,3 +205,18 @@ def rejected(campaign_id: int, batch_id: int):
     name = f"rejets-{batch.id}.xlsx"
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/campaigns/<int:campaign_id>/imports/<int:batch_id>/changes.xlsx")
+@roles_required(*STAFF)
+def changes(campaign_id: int, batch_id: int):
+    """Every line of an update file's preview (or record), as a workbook."""
+    campaign, batch = _batch(campaign_id, batch_id)
+    if not batch.kind.is_update:
+        abort(404)
+    headings = [_("Row"), _("Invoice"), _("Debtor"), _("Change"), _("Outstanding before"), _("Outstanding after"),
+                _("Payment"), _("Payment date"), _("Promise")]
+    data = changes_xlsx(db.session, batch, headings, lambda kind: str(CHANGE_LABELS[kind]),
+                        {k: str(v) for k, v in PROMISE_LABELS.items()})
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="changements-{batch.id}.xlsx"'})

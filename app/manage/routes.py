@@ -16,6 +16,7 @@ from ..auth.permissions import roles_required
 from ..errors import domain_message
 from ..extensions import db
 from . import bp
+from .labels import KIND_LABELS
 
 STAFF = (Role.MANAGER, Role.ADMIN)
 
@@ -68,7 +69,7 @@ def campaign(campaign_id: int):
     return render_template("manage/campaign.html", campaign=campaign,
                            batches=service.batches(db.session, campaign.id),
                            negotiators=management.negotiators(db.session),
-                           assigned={u.id for u in campaign.agents})
+                           assigned={u.id for u in campaign.agents}, kind_labels=KIND_LABELS)
 
 
 @bp.route("/campaigns/<int:campaign_id>/agents", methods=["POST"])

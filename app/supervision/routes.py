@@ -7,7 +7,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from campaigns import outcomes, supervision
+from campaigns import supervision
+from campaigns.supervision import disputes as dispute_rules
+from campaigns.supervision import wrong_numbers as number_rules
 from campaigns.access import get_visible_campaign
 from campaigns.errors import Conflict, DomainError, NotFound
 from campaigns.models import CampaignStatus, Role
@@ -83,7 +85,7 @@ def resolve_dispute(campaign_id: int, motive_id: int):
     campaign = _campaign(campaign_id)
     error = None
     try:
-        outcomes.resolve_dispute(db.session, motive_id, current_user.id, request.form.get("resolution"),
+        dispute_rules.resolve_dispute(db.session, motive_id, current_user.id, request.form.get("resolution"),
                                  campaign_id=campaign.id)
     except NotFound:
         abort(404)
@@ -116,7 +118,7 @@ def give_number(campaign_id: int, debtor_id: int):
     campaign = _campaign(campaign_id)
     typed = request.form.get("phone", "")
     try:
-        outcomes.set_new_phone(db.session, debtor_id, current_user.id, typed, campaign_id=campaign.id)
+        number_rules.set_new_phone(db.session, debtor_id, current_user.id, typed, campaign_id=campaign.id)
     except NotFound:
         abort(404)
     except DomainError as exc:

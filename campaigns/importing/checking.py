@@ -23,6 +23,9 @@ class Rejection:
     reason: str         # already in the reader's language
     raw: list
     duplicate: bool = False
+    # What the row named, when it could be read: an update file never takes such an invoice as paid.
+    number: str | None = None
+    debtor_key: str | None = None
 
 
 @dataclass
@@ -91,7 +94,8 @@ MSG_DUPLICATE = N_("duplicate invoice number (row {row})")
 MSG_AMOUNT_MISSING = N_("missing amount")
 
 
-def _columns(header: list[str], mapping: dict) -> dict[str, list[int]]:
+def field_columns(header: list[str], mapping: dict) -> dict[str, list[int]]:
+    """{field: [column index, ...]} for a mapping of field -> column names."""
     index = {name: i for i, name in enumerate(header)}
     return {f: [index[c] for c in cols if c in index] for f, cols in mapping.items()}
 
@@ -147,7 +151,7 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
     ``month_first`` then gives the (due date, invoice date) columns' order decided on the whole file.
     """
     header = [text(c) for c in rows[header_index]]
-    cols = _columns(header, mapping)
+    cols = field_columns(header, mapping)
     result = CheckResult(header=header, currency=currency)
     tr = {m: translate(m) for m in (MSG_AMOUNT, MSG_DUE, MSG_DUE_MISSING, MSG_DATE, MSG_NUMBER, MSG_IDENTITY,
                                     MSG_DUPLICATE, MSG_AMOUNT_MISSING)}
@@ -201,8 +205,10 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
 
             def reject(column_index, message, **params):
                 rejections.append(Rejection(row_number, header[column_index] if column_index is not None else None,
-                                            tr[message].format(**params), [text(c) for c in row]))
+                                            tr[message].format(**params), [text(c) for c in row],
+                                            number=number[:80] or None, debtor_key=rough_key))
 
+            rough_key = f"code:{code}" if code else (f"name:{parsing.normalise_name(name)}" if name else None)
             if not code and not name:
                 reject(i_code if i_code is not None else i_name, MSG_IDENTITY)
                 continue

@@ -17,7 +17,7 @@ def find_header(rows: list, scan: int = 40) -> int:
         filled = [c for c in cells if c]
         if len(filled) < 2:
             continue
-        known = sum(1 for c in filled if field_for_header(c))
+        known = sum(1 for c in filled if field_for_header(c) or field_for_header(c, payments=True))
         textual = sum(1 for c in filled if not any(ch.isdigit() for ch in c))
         score = known * 10 + textual
         if score > best_score:

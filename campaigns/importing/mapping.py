@@ -8,6 +8,9 @@ FIELDS = [
     "customer_code", "company_name", "siren", "contact_name", "phone", "email", "invoice_number",
     "invoice_date", "due_date", "amount", "outstanding", "currency", "segment", "comment",
 ]
+# A payments list ("relevé de règlements"): the invoice each payment settles, how much, when, how.
+PAYMENT_FIELDS = ["customer_code", "invoice_number", "paid_amount", "payment_date", "payment_method",
+                  "payment_reference"]
 MULTI = {"phone"}  # fields that may take several columns
 REQUIRED_HELP = ["identity (customer_code or company_name)", "invoice_number", "outstanding or amount", "due_date"]
 
@@ -36,10 +39,36 @@ VARIANTS = {
     "segment": ["segment", "typologie", "categorie", "category", "type client", "famille", "typology"],
     "comment": ["commentaire", "commentaires", "remarque", "observation", "note", "notes", "comment"],
 }
-_LOOKUP: dict[str, str] = {}
-for _field, _names in VARIANTS.items():
-    for _name in _names:
-        _LOOKUP.setdefault(_name, _field)
+PAYMENT_VARIANTS = {
+    "customer_code": ["code client", "code tiers", "compte auxiliaire", "compte client", "n client", "num client",
+                      "customer code", "customer id", "customer number", "account number", "compte", "tiers"],
+    "invoice_number": ["n facture", "no facture", "num facture", "numero facture", "facture", "facture reglee",
+                       "piece", "n piece", "num piece", "invoice", "invoice number", "invoice no", "document number",
+                       "ref facture", "reference facture"],
+    "paid_amount": ["montant regle", "montant paye", "montant du reglement", "montant reglement", "reglement",
+                    "montant encaisse", "encaissement", "montant recu", "credit", "amount paid", "paid amount",
+                    "payment amount", "payment", "amount received", "montant", "amount"],
+    "payment_date": ["date reglement", "date de reglement", "date du reglement", "date paiement",
+                     "date de paiement", "date encaissement", "date d encaissement", "date valeur",
+                     "date operation", "payment date", "paid on", "date paid", "date received", "date"],
+    "payment_method": ["mode de reglement", "mode reglement", "moyen de paiement", "mode de paiement",
+                       "type de reglement", "type reglement", "payment method", "method", "mode"],
+    "payment_reference": ["reference reglement", "reference du reglement", "reference paiement", "ref reglement",
+                          "ref paiement", "payment reference", "reference", "ref", "libelle", "n cheque",
+                          "numero cheque", "n remise"],
+}
+
+
+def _lookup(variants: dict[str, list[str]]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for field_, names in variants.items():
+        for name in names:
+            table.setdefault(name, field_)
+    return table
+
+
+_LOOKUP = _lookup(VARIANTS)
+_PAYMENT_LOOKUP = _lookup(PAYMENT_VARIANTS)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
 _PHONE = re.compile(r"^\+?[\d .()-]{9,}$")
@@ -53,20 +82,27 @@ def _norm(header: str) -> str:
     return s
 
 
-def field_for_header(header: str) -> str | None:
+def fields_for(payments: bool = False) -> list[str]:
+    """The fields a receivables file (or a payments list) can map."""
+    return PAYMENT_FIELDS if payments else FIELDS
+
+
+def field_for_header(header: str, payments: bool = False) -> str | None:
     """The field a header name usually means, or None."""
+    lookup = _PAYMENT_LOOKUP if payments else _LOOKUP
     n = _norm(header)
     if not n:
         return None
-    if n in _LOOKUP:
-        return _LOOKUP[n]
+    if n in lookup:
+        return lookup[n]
     n2 = re.sub(r"\b(no|n|num|numero)\b", "n", n)
-    if n2 in _LOOKUP:
-        return _LOOKUP[n2]
-    for prefix in ("tel", "telephone", "portable", "mobile", "phone"):
-        if n.startswith(prefix + " ") or n == prefix:
-            return "phone"
-    for name, field in _LOOKUP.items():
+    if n2 in lookup:
+        return lookup[n2]
+    if not payments:
+        for prefix in ("tel", "telephone", "portable", "mobile", "phone"):
+            if n.startswith(prefix + " ") or n == prefix:
+                return "phone"
+    for name, field in lookup.items():
         if len(name) > 4 and (n.startswith(name + " ") or n.endswith(" " + name)):
             return field
     return None
@@ -83,16 +119,18 @@ def _content_field(values: list[str]) -> str | None:
     return None
 
 
-def suggest(headers: list[str], samples: list[list[str]], remembered: dict | None = None) -> dict[str, list[str]]:
+def suggest(headers: list[str], samples: list[list[str]], remembered: dict | None = None,
+            payments: bool = False) -> dict[str, list[str]]:
     """{field: [column, ...]}: the remembered mapping first when its columns are all present, else from names and contents."""
+    fields = fields_for(payments)
     if remembered and all(c in headers for cols in remembered.values() for c in cols):
-        return {f: list(cols) for f, cols in remembered.items() if f in FIELDS and cols}
+        return {f: list(cols) for f, cols in remembered.items() if f in fields and cols}
     mapping: dict[str, list[str]] = {}
     for index, header in enumerate(headers):
         if not header:
             continue
-        field = field_for_header(header)
-        if field is None:
+        field = field_for_header(header, payments)
+        if field is None and not payments:
             field = _content_field([row[index] for row in samples if index < len(row)])
         if field is None:
             continue
@@ -105,8 +143,10 @@ def suggest(headers: list[str], samples: list[list[str]], remembered: dict | Non
     return mapping
 
 
-def missing_required(mapping: dict) -> list[str]:
+def missing_required(mapping: dict, payments: bool = False) -> list[str]:
     """The required fields the mapping leaves out, by name."""
+    if payments:
+        return [f for f in ("invoice_number", "paid_amount", "payment_date") if not mapping.get(f)]
     missing = []
     if not (mapping.get("customer_code") or mapping.get("company_name")):
         missing.append("customer_code / company_name")

@@ -13,10 +13,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .. import audit, priority
+from .. import audit, clock, priority
 from ..errors import DomainError, N_, NotFound
 from ..models import (Campaign, ClientCompany, DebtorAccount, ImportBatch, ImportKind, ImportRejection, ImportStatus)
-from . import checking, columns, header, loading, mapping, reading, updating
+from . import checking, columns, header, loading, mapping, payments, reading, updating
 from .parsing import text
 
 DEFAULT_MAX_BYTES = 100 * 1_000_000
@@ -52,9 +52,11 @@ def store_upload(session: Session, campaign: Campaign, file_name: str, data: byt
     if earlier is not None:
         raise DomainError(N_("This file was already loaded into this campaign on {day} (import {batch})."),
                           field="file", day=earlier.created_at.strftime("%d/%m/%Y"), batch=earlier.id)
-    if kind is ImportKind.INITIAL and session.scalar(
-            sa.select(DebtorAccount.id).where(DebtorAccount.campaign_id == campaign.id).limit(1)):
+    loaded = session.scalar(sa.select(DebtorAccount.id).where(DebtorAccount.campaign_id == campaign.id).limit(1))
+    if kind is ImportKind.INITIAL and loaded:
         raise DomainError(N_("This campaign already has receivables: load the new file as an update."), field="file")
+    if kind.is_update and not loaded:
+        raise DomainError(N_("This campaign has no receivables yet: load the receivables file first."), field="file")
     folder = Path(upload_folder) / str(campaign.id)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{sha}{Path(file_name).suffix.lower()[:8]}"
@@ -86,7 +88,9 @@ def analyse(session: Session, batch: ImportBatch, sheet: str | None = None, data
     body = [[text(c) for c in row] for row in grid.rows[index + 1:index + 1 + SAMPLE_ROWS]]
     campaign = session.get(Campaign, batch.campaign_id)
     company = session.get(ClientCompany, campaign.client_company_id)
-    suggested = mapping.suggest(names, body, remembered=company.column_mapping if company else None)
+    is_payments = batch.kind is ImportKind.PAYMENTS
+    remembered = (company.payments_mapping if is_payments else company.column_mapping) if company else None
+    suggested = mapping.suggest(names, body, remembered=remembered, payments=is_payments)
     preview = [row for row in body if any(row)][:PREVIEW_ROWS]
     return Analysis(grid, index, names, preview, suggested)
 
@@ -107,13 +111,19 @@ def _unique_names(names: list[str]) -> list[str]:
 
 
 def check(session: Session, batch: ImportBatch, chosen: dict[str, list[str]] | None = None, sheet: str | None = None,
-          translate=lambda s: s, keep: bool = True) -> checking.CheckResult:
-    """Check every row with the chosen mapping; record the counts and rejections on the batch (nothing else)."""
+          translate=lambda s: s, keep: bool = True, now: datetime | None = None):
+    """Check every row with the chosen mapping; record the counts, rejections and (for an update) the planned
+    changes on the batch (nothing else). Returns a ``CheckResult`` (a ``PaymentsCheck`` for a payments list)."""
     data = Path(batch.stored_path).read_bytes()
     analysis = analyse(session, batch, sheet, data)
-    chosen = validate_mapping(analysis, chosen or analysis.suggested)
+    chosen = validate_mapping(analysis, chosen or analysis.suggested, payments=batch.kind is ImportKind.PAYMENTS)
     campaign = session.get(Campaign, batch.campaign_id)
-    result = _check_rows(data, analysis, chosen, campaign.currency, translate)
+    if batch.kind is ImportKind.PAYMENTS:
+        grid = analysis.grid if not analysis.grid.truncated else _whole(data, analysis)
+        result = payments.check(grid.rows, analysis.header_index, chosen, clock.today(campaign, now),
+                                campaign.currency, translate)
+    else:
+        result = _check_rows(data, analysis, chosen, campaign.currency, translate)
     del data
     if result.accepted + result.rejected == 0:
         raise DomainError(N_("The file has column headers but no invoice rows."), field="file")
@@ -127,21 +137,38 @@ def check(session: Session, batch: ImportBatch, chosen: dict[str, list[str]] | N
             session.execute(sa.insert(ImportRejection), [
                 {"batch_id": batch.id, "row_number": r.row, "column": r.column and r.column[:200],
                  "reason": r.reason, "raw": r.raw} for r in result.rejections])
-        if batch.kind is ImportKind.UPDATE:
-            batch.changes_summary = updating.diff(session, batch.campaign_id, result).counts()
+        if batch.kind.is_update:
+            plan = plan_update(session, campaign, batch, result, now)
+            updating.preview(session, campaign, plan, now)
+            updating.write_lines(session, batch.id, plan)
+            batch.changes_summary = plan.summary()
         batch.status = ImportStatus.CHECKED
         session.flush()
     return result
 
 
-def validate_mapping(analysis: Analysis, chosen: dict) -> dict[str, list[str]]:
+def plan_update(session: Session, campaign: Campaign, batch: ImportBatch, result, now: datetime | None = None):
+    """What an update file of either kind would change, line by line, as the campaign stands now."""
+    if batch.kind is ImportKind.PAYMENTS:
+        return updating.plan_payments(session, campaign, result)
+    return updating.plan_balance(session, campaign, result, clock.today(campaign, now))
+
+
+def _whole(data: bytes, analysis: Analysis) -> reading.Grid:
+    grid = reading.read_file(data, "", sheet=analysis.grid.sheet)
+    grid.rows[analysis.header_index] = analysis.header
+    return grid
+
+
+def validate_mapping(analysis: Analysis, chosen: dict, payments: bool = False) -> dict[str, list[str]]:
     """The mapping without empty choices; refused when it names unknown columns or leaves out required fields."""
-    chosen = {f: [c for c in cols if c] for f, cols in chosen.items() if f in mapping.FIELDS}
+    fields = mapping.fields_for(payments)
+    chosen = {f: [c for c in cols if c] for f, cols in chosen.items() if f in fields}
     chosen = {f: cols for f, cols in chosen.items() if cols}
     unknown = [c for cols in chosen.values() for c in cols if c not in analysis.header]
     if unknown:
         raise DomainError(N_("The file has no column named {columns}."), field="mapping", columns=", ".join(unknown))
-    missing = mapping.missing_required(chosen)
+    missing = mapping.missing_required(chosen, payments)
     if missing:
         raise DomainError(N_("Required columns are not mapped: {fields}."), field="mapping", fields=", ".join(missing))
     return chosen
@@ -165,26 +192,49 @@ def _check_rows(data: bytes, analysis: Analysis, chosen: dict, currency: str, tr
     return checking.check(grid.rows, index, chosen, currency, translate)
 
 
-def _record_counts(batch: ImportBatch, result: checking.CheckResult) -> None:
+def _record_counts(batch: ImportBatch, result) -> None:
     batch.rows_read, batch.accepted, batch.rejected, batch.skipped = (
         result.rows_read, result.accepted, result.rejected, result.skipped)
+    if isinstance(result, payments.PaymentsCheck):
+        # A payments list: its invoices named, and the total paid it reports.
+        batch.debtors_count = len({p.customer_code for p in result.payments if p.customer_code})
+        batch.invoices_count = len({p.number for p in result.payments})
+        batch.total_outstanding_cents = result.total_paid_cents
+        batch.quality = None
+        batch.progress_total = result.accepted
+        return
     batch.debtors_count, batch.invoices_count = len(result.debtors), len(result.invoices)
     batch.total_outstanding_cents = result.total_outstanding_cents
     batch.quality = result.quality()
     batch.progress_total = len(result.debtors) + len(result.invoices)
 
 
-def confirm(session: Session, batch: ImportBatch, user_id: int | None = None) -> None:
-    """The manager confirmed: the batch waits for a worker."""
+def confirm(session: Session, batch: ImportBatch, user_id: int | None = None, absent_acknowledged: bool = False,
+            typed: str | None = None) -> None:
+    """The manager confirmed: the batch waits for a worker.
+
+    A complete balance that takes absent invoices as paid needs ``absent_acknowledged``; when more than a third
+    of the open amount would go that way, ``typed`` must also be the number of those invoices.
+    """
     if batch.status is not ImportStatus.CHECKED:
         raise DomainError(N_("This import cannot be confirmed in its current state."))
+    summary = batch.changes_summary or {}
+    absent = summary.get("absent_paid", 0)
+    if batch.kind is ImportKind.UPDATE and absent:
+        if not absent_acknowledged:
+            raise DomainError(N_("{count} invoices absent from this file will be taken as paid: tick the box to "
+                                 "confirm it."), field="absent_acknowledged", count=absent)
+        if summary.get("needs_typed_confirmation") and (typed or "").strip() != str(absent):
+            raise DomainError(N_("More than a third of the open amount would be taken as paid: type {count} (the "
+                                 "number of invoices absent from the file) to confirm."), field="typed", count=absent)
     batch.status = ImportStatus.QUEUED
-    audit.record(session, user_id, "import.confirm", batch, campaign_id=batch.campaign_id)
+    audit.record(session, user_id, "import.confirm", batch, campaign_id=batch.campaign_id,
+                 absent_paid=absent or None)
     session.flush()
 
 
 def apply(session: Session, batch: ImportBatch, translate=lambda s: s, progress=None,
-          result: checking.CheckResult | None = None) -> checking.CheckResult:
+          result=None, now: datetime | None = None):
     """Write the batch in the caller's transaction: every accepted row, or nothing if anything fails.
 
     ``result`` is the check just made in the same process (command line); a worker checks the stored file again.
@@ -193,20 +243,27 @@ def apply(session: Session, batch: ImportBatch, translate=lambda s: s, progress=
         result = check(session, batch, batch.mapping, batch.sheet_name, translate, keep=False)
     campaign = session.get(Campaign, batch.campaign_id)
     batch.status = ImportStatus.RUNNING
-    if batch.kind is ImportKind.UPDATE:
-        changes = updating.diff(session, campaign.id, result)
-        batch.changes_summary = changes.counts()
-        updating.apply(session, campaign, batch.id, result, changes)
+    if batch.kind.is_update:
+        # Planned again: calls and payments recorded since the check count.
+        plan = plan_update(session, campaign, batch, result, now)
+        updating.apply(session, campaign, batch.id, plan, result if batch.kind is ImportKind.UPDATE else None, now)
+        updating.write_lines(session, batch.id, plan)
+        batch.changes_summary = plan.summary()
     else:
         loading.load(session, campaign.id, batch.id, result, progress)
-    priority.recompute_campaign(session, campaign.id)
+    priority.recompute_campaign(session, campaign.id, now)
     company = session.get(ClientCompany, campaign.client_company_id)
-    company.column_mapping = batch.mapping
+    if batch.kind is ImportKind.PAYMENTS:
+        company.payments_mapping = batch.mapping
+    else:
+        company.column_mapping = batch.mapping
     batch.status = ImportStatus.APPLIED
     batch.applied_at = datetime.now(timezone.utc)
     batch.progress_done = batch.progress_total
     audit.record(session, batch.uploaded_by_id, "import.apply", batch, campaign_id=campaign.id,
-                 accepted=result.accepted, rejected=result.rejected, debtors=len(result.debtors))
+                 accepted=result.accepted, rejected=result.rejected, debtors=batch.debtors_count,
+                 changes=batch.changes_summary and {k: v for k, v in batch.changes_summary.items()
+                                                    if isinstance(v, int) and not isinstance(v, bool) and v})
     session.flush()
     return result
 

@@ -1,93 +1,267 @@
-"""Update files during the mission: what changed since the last file, then apply it and judge promises."""
+"""Update files during the mission: a complete new balance or a payments list, planned line by line, shown
+before anything is written, then applied in one transaction with the promises judged by ``campaigns.promises``.
+
+- A complete balance (``ImportKind.UPDATE``) gives every open invoice's outstanding: invoices it lowers are
+  paid or partly paid, invoices it leaves out are taken as paid (after a warning the manager confirms), new
+  ones are added. A row the check rejected never means paid: the invoice it names stays as it was.
+- A payments list (``ImportKind.PAYMENTS``) names invoices and what was paid on each: only those change.
+  Unknown, ambiguous and already paid invoices are listed and not applied; an overpayment sets the invoice
+  to zero and is listed as such.
+"""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from .. import clock, promises
 from ..models import (Campaign, DebtorAccount, Invoice, InvoiceChange, InvoiceChangeKind, InvoiceStatus, Promise,
-                      PromiseStatus, QueueState)
+                      PromiseStatus, QueueState, UpdateLine, UpdateLineKind)
+from ..models.base import utcnow
 from ..models.calls import promise_invoices
-from .checking import CheckResult
 from . import loading
+from .checking import CheckResult
+from .payments import PaymentsCheck
+
+VANISHING_SHARE = 1 / 3   # above this share of the open amount taken as paid, a typed confirmation is asked
+CLOSED = (InvoiceStatus.PAID, InvoiceStatus.CANCELLED)
+CHUNK = 5000
+K = UpdateLineKind
+
 
 @dataclass
-class Diff:
-    """Invoice changes an update file would make, before anything changes."""
-    # (invoice id, kind, old outstanding, new outstanding)
-    changes: list[tuple] = field(default_factory=list)
-    new: list[tuple] = field(default_factory=list)  # invoice tuples from the check, for new invoices
+class Line:
+    """What the file does to one invoice (or one row that names no invoice we can change)."""
+    kind: UpdateLineKind
+    invoice_number: str
+    row: int | None = None
+    invoice_id: int | None = None
+    debtor_id: int | None = None
+    debtor_name: str | None = None
+    before: int | None = None
+    after: int | None = None
+    paid_cents: int | None = None
+    paid_on: date | None = None
+    method: str | None = None
+    reference: str | None = None
+    promise_id: int | None = None
+    promise_status: PromiseStatus | None = None
 
-    def counts(self) -> dict[str, int]:
-        counts = {k.value: 0 for k in InvoiceChangeKind}
-        for change in self.changes:
-            counts[change[1].value] += 1
-        counts[InvoiceChangeKind.NEW.value] = len(self.new)
-        return counts
+    @property
+    def fall(self) -> int:
+        """What the invoice loses in outstanding (negative when it rises)."""
+        return (self.before or 0) - (self.after or 0)
 
 
-def diff(session: Session, campaign_id: int, result: CheckResult) -> Diff:
-    """Compare the file with the campaign's open invoices, matched by debtor and invoice number."""
-    current = session.execute(
-        sa.select(Invoice.id, DebtorAccount.grouping_key, Invoice.number, Invoice.outstanding_cents, Invoice.status)
+@dataclass
+class Plan:
+    """Every line of an update file, the invoices it adds, and what it leaves unchanged."""
+    lines: list[Line] = field(default_factory=list)
+    new: list[tuple] = field(default_factory=list)           # invoice tuples from the check (complete balance)
+    unchanged: list[tuple[int, int]] = field(default_factory=list)  # (invoice id, outstanding)
+    open_cents: int = 0                                      # the campaign's open outstanding before the file
+
+    @property
+    def absent(self) -> list[Line]:
+        return [line for line in self.lines if line.kind is K.ABSENT_PAID]
+
+    @property
+    def absent_cents(self) -> int:
+        return sum(line.before or 0 for line in self.absent)
+
+    @property
+    def needs_typed_confirmation(self) -> bool:
+        """More than a third of the open amount would be taken as paid because it is absent from the file."""
+        return self.open_cents > 0 and self.absent_cents > self.open_cents * VANISHING_SHARE
+
+    def summary(self) -> dict:
+        """The counts kept on the batch: lines by kind, unchanged invoices, what absence would mark paid."""
+        counts = Counter(line.kind.value for line in self.lines)
+        summary = {kind.value: counts.get(kind.value, 0) for kind in UpdateLineKind}
+        summary.update(unchanged=len(self.unchanged), absent_cents=self.absent_cents, open_cents=self.open_cents,
+                       needs_typed_confirmation=self.needs_typed_confirmation)
+        return summary
+
+
+def _current(session: Session, campaign_id: int):
+    """Every invoice of the campaign with its debtor: id, debtor id, key, name, number, outstanding, status."""
+    return session.execute(
+        sa.select(Invoice.id, Invoice.debtor_id, DebtorAccount.grouping_key,
+                  sa.func.coalesce(DebtorAccount.company_name, DebtorAccount.customer_code),
+                  DebtorAccount.customer_code, Invoice.number, Invoice.outstanding_cents, Invoice.status)
         .join(DebtorAccount, DebtorAccount.id == Invoice.debtor_id)
         .where(Invoice.campaign_id == campaign_id)).all()
-    known = {(key, number): (inv_id, out, status) for inv_id, key, number, out, status in current}
-    out = Diff()
+
+
+def _open_cents(rows) -> int:
+    return sum(out for *_, out, status in rows if status not in CLOSED and out > 0)
+
+
+def plan_balance(session: Session, campaign: Campaign, result: CheckResult, today: date) -> Plan:
+    """Compare a complete balance with the campaign's invoices, matched by debtor and invoice number."""
+    rows = _current(session, campaign.id)
+    known = {(key, number): row for row in rows for key, number in [(row[2], row[5])]}
+    plan = Plan(open_cents=_open_cents(rows))
     seen = set()
     for inv in result.invoices:
-        key, number, new_out = inv[0], inv[1], inv[5]
+        key, number, new_out, source_row = inv[0], inv[1], inv[5], inv[7]
         match = known.get((key, number))
         if match is None:
-            out.new.append(inv)
+            draft = result.debtors.get(key)
+            plan.new.append(inv)
+            plan.lines.append(Line(K.NEW, number, source_row, debtor_name=draft and (draft.company_name or
+                                   draft.customer_code), after=new_out))
             continue
         seen.add((key, number))
-        inv_id, old, status = match
-        if status in (InvoiceStatus.PAID, InvoiceStatus.CANCELLED) and new_out == old:
+        inv_id, debtor_id, _key, name, _code, _number, old, status = match
+        if new_out == old:
+            plan.unchanged.append((inv_id, old))
             continue
         if new_out <= 0 < old:
-            kind = InvoiceChangeKind.PAID
+            kind = K.PAID
         elif new_out < old:
-            kind = InvoiceChangeKind.PARTLY_PAID
-        elif new_out > old:
-            kind = InvoiceChangeKind.INCREASED
+            kind = K.PARTLY_PAID
         else:
-            kind = InvoiceChangeKind.UNCHANGED
-        out.changes.append((inv_id, kind, old, new_out))
-    for (key, number), (inv_id, old, status) in known.items():
-        if (key, number) not in seen and status not in (InvoiceStatus.PAID, InvoiceStatus.CANCELLED) and old > 0:
-            out.changes.append((inv_id, InvoiceChangeKind.PAID, old, 0))
-    return out
+            kind = K.INCREASED
+        plan.lines.append(Line(kind, number, source_row, inv_id, debtor_id, name, old, max(new_out, 0)
+                               if kind is K.PAID else new_out, paid_on=today))
+    protected_numbers = {r.number for r in result.rejections if r.number}
+    protected_debtors = {r.debtor_key for r in result.rejections if r.debtor_key and not r.number}
+    for (key, number), (inv_id, debtor_id, _key, name, _code, _number, old, status) in known.items():
+        if (key, number) in seen or status in CLOSED or old <= 0:
+            continue
+        if number in protected_numbers or key in protected_debtors:
+            plan.lines.append(Line(K.KEPT_REJECTED, number, None, inv_id, debtor_id, name, old, old))
+        else:
+            plan.lines.append(Line(K.ABSENT_PAID, number, None, inv_id, debtor_id, name, old, 0, paid_on=today))
+    return plan
 
 
-def apply(session: Session, campaign: Campaign, batch_id: int, result: CheckResult, changes: Diff,
-          today: date | None = None) -> None:
-    """Apply the changes in the caller's transaction, record each in the batch, refresh debtors, judge promises."""
-    now = datetime.now(timezone.utc)
-    today = today or now.date()
-    if changes.changes:  # new rows only: written before any lock an agent's save could wait for
-        session.execute(sa.insert(InvoiceChange), [
-            {"batch_id": batch_id, "invoice_id": inv_id, "kind": kind, "old_outstanding_cents": old,
-             "new_outstanding_cents": new} for inv_id, kind, old, new in changes.changes])
-    debtor_ids = _lock_debtors(session, campaign, changes, today)
-    paid = [{"id": inv_id, "outstanding_cents": new, "status": InvoiceStatus.PAID, "paid_at": now}
-            for inv_id, kind, old, new in changes.changes if kind is InvoiceChangeKind.PAID or new <= 0]
-    paid_ids = {row["id"] for row in paid}
-    other = [{"id": inv_id, "outstanding_cents": new} for inv_id, kind, old, new in changes.changes
-             if kind is not InvoiceChangeKind.UNCHANGED and inv_id not in paid_ids]
-    for rows in (paid, other):  # an unchanged invoice is not written (nor row-locked)
-        if rows:
-            session.execute(sa.update(Invoice), rows)
-    if changes.new:
-        _insert_new(session, campaign.id, batch_id, result, changes.new)
+def plan_payments(session: Session, campaign: Campaign, result: PaymentsCheck) -> Plan:
+    """Match each payment to the invoice it names (by number, and customer code when the row gives one)."""
+    rows = _current(session, campaign.id)
+    by_number: dict[str, list] = {}
+    for row in rows:
+        by_number.setdefault(row[5], []).append(row)
+    plan = Plan(open_cents=_open_cents(rows))
+    running: dict[int, int] = {}
+    for p in result.payments:
+        candidates = by_number.get(p.number, [])
+        if p.customer_code:
+            candidates = [c for c in candidates if c[4] == p.customer_code]
+        base = dict(row=p.row, paid_cents=p.cents, paid_on=p.paid_on, method=p.method, reference=p.reference)
+        if not candidates:
+            plan.lines.append(Line(K.UNKNOWN, p.number, **base))
+            continue
+        if len(candidates) > 1:
+            plan.lines.append(Line(K.AMBIGUOUS, p.number, **base))
+            continue
+        inv_id, debtor_id, _key, name, _code, _number, out, status = candidates[0]
+        before = running.get(inv_id, out)
+        where = dict(invoice_id=inv_id, debtor_id=debtor_id, debtor_name=name, before=before)
+        if before <= 0 or status is InvoiceStatus.CANCELLED:
+            plan.lines.append(Line(K.ALREADY_PAID, p.number, after=before, **where, **base))
+            continue
+        after = max(before - p.cents, 0)
+        kind = K.OVERPAID if p.cents > before else (K.PAID if after == 0 else K.PARTLY_PAID)
+        running[inv_id] = after
+        plan.lines.append(Line(kind, p.number, after=after, **where, **base))
+    return plan
+
+
+def _applied(plan: Plan) -> list[Line]:
+    return [line for line in plan.lines if line.kind.applied and line.invoice_id is not None]
+
+
+def _debtors_of(plan: Plan) -> set[int]:
+    return {line.debtor_id for line in _applied(plan) if line.debtor_id is not None}
+
+
+def preview(session: Session, campaign: Campaign, plan: Plan, now: datetime | None = None) -> None:
+    """Fill each line with the promise it would judge and that promise's status afterwards (nothing written)."""
+    events = [(line.invoice_id, line.paid_on, line.fall) for line in _applied(plan) if line.fall]
+    judged = promises.judge_debtors(session, campaign, _debtors_of(plan), now, prospective=events, write=False)
+    _attach_promises(session, plan, judged)
+
+
+def _attach_promises(session: Session, plan: Plan, judged: list[promises.Judged]) -> None:
+    if not judged:
+        return
+    by_id = {j.promise.id: j.verdict.status for j in judged}
+    covered: dict[int, int] = {}
+    ids = sorted(by_id)
+    for start in range(0, len(ids), CHUNK):
+        covered.update(session.execute(sa.select(promise_invoices.c.invoice_id, promise_invoices.c.promise_id)
+                                       .where(promise_invoices.c.promise_id.in_(ids[start:start + CHUNK]))).all())
+    for line in plan.lines:
+        promise_id = covered.get(line.invoice_id)
+        if promise_id is not None:
+            line.promise_id, line.promise_status = promise_id, by_id[promise_id]
+
+
+def write_lines(session: Session, batch_id: int, plan: Plan) -> None:
+    """Keep the plan's lines on the batch (replacing earlier ones): the preview, then the record."""
+    session.execute(sa.delete(UpdateLine).where(UpdateLine.batch_id == batch_id))
+    rows = [{"batch_id": batch_id, "seq": seq, "kind": line.kind, "row_number": line.row,
+             "invoice_id": line.invoice_id, "invoice_number": line.invoice_number[:80], "debtor_id": line.debtor_id,
+             "debtor_name": (line.debtor_name or "")[:300] or None, "before_cents": line.before,
+             "after_cents": line.after, "paid_cents": line.paid_cents, "paid_on": line.paid_on,
+             "promise_id": line.promise_id,
+             "promise_status": line.promise_status.value if line.promise_status else None}
+            for seq, line in enumerate(plan.lines, start=1)]
+    for start in range(0, len(rows), CHUNK):
+        session.execute(sa.insert(UpdateLine), rows[start:start + CHUNK])
+
+
+_CHANGE_KIND = {K.PAID: InvoiceChangeKind.PAID, K.OVERPAID: InvoiceChangeKind.PAID,
+                K.ABSENT_PAID: InvoiceChangeKind.PAID, K.PARTLY_PAID: InvoiceChangeKind.PARTLY_PAID,
+                K.INCREASED: InvoiceChangeKind.INCREASED}
+
+
+def apply(session: Session, campaign: Campaign, batch_id: int, plan: Plan, result: CheckResult | None = None,
+          now: datetime | None = None) -> list[promises.Judged]:
+    """Apply the plan in the caller's transaction: record each change, refresh debtors, judge promises."""
+    now = clock.now(now)
+    recorded = utcnow()  # the order of records is real time, whatever moment a caller injects
+    applied = _applied(plan)
+    changes = [{"batch_id": batch_id, "invoice_id": line.invoice_id, "kind": _CHANGE_KIND[line.kind],
+                "old_outstanding_cents": line.before, "new_outstanding_cents": line.after, "paid_on": line.paid_on,
+                "payment_method": line.method, "payment_reference": line.reference, "created_at": recorded}
+               for line in applied] + [
+               {"batch_id": batch_id, "invoice_id": inv_id, "kind": InvoiceChangeKind.UNCHANGED,
+                "old_outstanding_cents": out, "new_outstanding_cents": out, "paid_on": None, "payment_method": None,
+                "payment_reference": None, "created_at": recorded} for inv_id, out in plan.unchanged]
+    for start in range(0, len(changes), CHUNK):  # new rows only: written before any lock an agent's save could wait for
+        session.execute(sa.insert(InvoiceChange), changes[start:start + CHUNK])
+    debtor_ids = _lock_debtors(session, campaign, applied, plan.new, clock.today(campaign, now))
+    final = {line.invoice_id: line.after for line in applied}   # the last line of an invoice wins
+    paid = [{"id": inv_id, "outstanding_cents": 0, "status": InvoiceStatus.PAID, "paid_at": now}
+            for inv_id, after in final.items() if after <= 0]
+    other = [{"id": inv_id, "outstanding_cents": after} for inv_id, after in final.items() if after > 0]
+    for rows in (paid, other):
+        for start in range(0, len(rows), CHUNK):
+            session.execute(sa.update(Invoice), rows[start:start + CHUNK])
+    reopened = [row["id"] for row in other]  # a paid invoice the client says is owed again
+    for start in range(0, len(reopened), CHUNK):
+        session.execute(sa.update(Invoice).where(Invoice.id.in_(reopened[start:start + CHUNK]),
+                                                 Invoice.status == InvoiceStatus.PAID)
+                        .values(status=InvoiceStatus.OPEN, paid_at=None).execution_options(synchronize_session=False))
+    if plan.new:
+        _insert_new(session, campaign.id, batch_id, result, plan.new, now)
     session.flush()
-    _refresh_debtors(session, campaign.id, debtor_ids | _new_debtors(session, batch_id))
-    judge_promises(session, campaign, today)
+    debtor_ids |= _new_debtors(session, batch_id)
+    _refresh_debtors(session, campaign.id, debtor_ids)
+    judged = promises.judge_debtors(session, campaign, _debtors_of(plan), now, batch_id=batch_id)
+    judged += promises.judge_debtors(session, campaign, None, now, batch_id=batch_id)
+    _attach_promises(session, plan, judged)
+    return judged
 
 
-def _lock_debtors(session: Session, campaign: Campaign, changes: Diff, today: date) -> set[int]:
+def _lock_debtors(session: Session, campaign: Campaign, applied: list[Line], new: list[tuple],
+                  today: date) -> set[int]:
     """Row-lock, in id order and before anything else, every debtor account this update may write.
 
     Recording a call locks its debtor first, then that debtor's invoices and promises. Writing the
@@ -95,27 +269,20 @@ def _lock_debtors(session: Session, campaign: Campaign, changes: Diff, today: da
     aborts one: the agent's save or the whole update file, found by bench/soak.py). Only debtors whose
     invoices change are locked: the others stay free for the agents' claims meanwhile.
     """
-    changed = [inv_id for inv_id, kind, _old, _new in changes.changes if kind is not InvoiceChangeKind.UNCHANGED]
-    ids: set[int] = set()
-    for chunk in _chunks(changed):
-        ids.update(session.scalars(sa.select(Invoice.debtor_id).where(Invoice.id.in_(chunk)).distinct()))
-    keys = list({inv[0] for inv in changes.new})
-    for chunk in _chunks(keys):
+    ids = {line.debtor_id for line in applied if line.debtor_id is not None}
+    keys = list({inv[0] for inv in new})
+    for start in range(0, len(keys), CHUNK):
         ids.update(session.scalars(sa.select(DebtorAccount.id).where(
-            DebtorAccount.campaign_id == campaign.id, DebtorAccount.grouping_key.in_(chunk))))
-    grace = timedelta(days=campaign.promise_grace_days or 0)
-    ids.update(session.scalars(sa.select(Promise.debtor_id).where(  # promises judge_promises may break
+            DebtorAccount.campaign_id == campaign.id, DebtorAccount.grouping_key.in_(keys[start:start + CHUNK]))))
+    limit = today - timedelta(days=campaign.promise_grace_days or 0)
+    ids.update(session.scalars(sa.select(Promise.debtor_id).where(  # promises the campaign pass may judge
         Promise.campaign_id == campaign.id, Promise.status == PromiseStatus.PENDING,
-        Promise.promised_date < today - grace).distinct()))
-    for chunk in _chunks(sorted(ids)):
-        session.execute(sa.select(DebtorAccount.id).where(DebtorAccount.id.in_(chunk))
+        Promise.promised_date < limit).distinct()))
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        session.execute(sa.select(DebtorAccount.id).where(DebtorAccount.id.in_(ordered[start:start + CHUNK]))
                         .order_by(DebtorAccount.id).with_for_update())
     return ids
-
-
-def _chunks(values: list, size: int = 5000):
-    for i in range(0, len(values), size):
-        yield values[i:i + size]
 
 
 def _new_debtors(session: Session, batch_id: int) -> set[int]:
@@ -123,7 +290,8 @@ def _new_debtors(session: Session, batch_id: int) -> set[int]:
     return set(session.scalars(sa.select(Invoice.debtor_id).where(Invoice.import_batch_id == batch_id).distinct()))
 
 
-def _insert_new(session: Session, campaign_id: int, batch_id: int, result: CheckResult, new: list[tuple]) -> None:
+def _insert_new(session: Session, campaign_id: int, batch_id: int, result: CheckResult, new: list[tuple],
+                now: datetime) -> None:
     """New invoices: under their existing debtor, or under a debtor account created for them."""
     keys = {inv[0] for inv in new}
     existing = dict(session.execute(sa.select(DebtorAccount.grouping_key, DebtorAccount.id).where(
@@ -141,7 +309,7 @@ def _insert_new(session: Session, campaign_id: int, batch_id: int, result: Check
     session.flush()
     session.execute(sa.insert(InvoiceChange), [
         {"batch_id": batch_id, "invoice_id": inv_id, "kind": InvoiceChangeKind.NEW, "old_outstanding_cents": None,
-         "new_outstanding_cents": out}
+         "new_outstanding_cents": out, "created_at": utcnow()}
         for inv_id, out in session.execute(sa.select(Invoice.id, Invoice.outstanding_cents).where(
             Invoice.import_batch_id == batch_id))])
 
@@ -150,12 +318,13 @@ def _refresh_debtors(session: Session, campaign_id: int, debtor_ids: set[int]) -
     """Totals from the invoices of these debtors; those with nothing left to pay leave the queue."""
     open_filter = Invoice.outstanding_cents > 0
     rows = []
-    for chunk in _chunks(sorted(debtor_ids)):
+    ordered = sorted(debtor_ids)
+    for start in range(0, len(ordered), CHUNK):
         rows += session.execute(
             sa.select(Invoice.debtor_id, sa.func.sum(Invoice.outstanding_cents),
                       sa.func.sum(sa.case((open_filter, 1), else_=0)),
                       sa.func.min(sa.case((open_filter, Invoice.due_date), else_=None)))
-            .where(Invoice.campaign_id == campaign_id, Invoice.debtor_id.in_(chunk))
+            .where(Invoice.campaign_id == campaign_id, Invoice.debtor_id.in_(ordered[start:start + CHUNK]))
             .group_by(Invoice.debtor_id)).all()
     values = [{"id": debtor_id, "total_outstanding_cents": total, "open_invoices_count": count,
                "oldest_due_date": oldest} for debtor_id, total, count, oldest in rows]
@@ -165,33 +334,3 @@ def _refresh_debtors(session: Session, campaign_id: int, debtor_ids: set[int]) -
     for group in ([v for v in values if "queue_state" in v], [v for v in values if "queue_state" not in v]):
         if group:
             session.execute(sa.update(DebtorAccount), group)
-
-
-def judge_promises(session: Session, campaign: Campaign, today: date) -> None:
-    """Kept when its invoices are paid; after its date plus the grace days: partly kept or broken."""
-    grace = timedelta(days=campaign.promise_grace_days or 0)
-    pending = session.scalars(sa.select(Promise).where(
-        Promise.campaign_id == campaign.id, Promise.status == PromiseStatus.PENDING)).all()
-    now = datetime.now(timezone.utc)
-    for promise in pending:
-        rows = session.execute(
-            sa.select(Invoice.initial_outstanding_cents, Invoice.outstanding_cents)
-            .join(promise_invoices, promise_invoices.c.invoice_id == Invoice.id)
-            .where(promise_invoices.c.promise_id == promise.id)).all()
-        if not rows:
-            rows = session.execute(sa.select(Invoice.initial_outstanding_cents, Invoice.outstanding_cents).where(
-                Invoice.debtor_id == promise.debtor_id)).all()
-        paid = sum(max(initial - out, 0) for initial, out in rows)
-        promise.paid_cents = paid
-        if rows and all(out <= 0 for _, out in rows) or (promise.amount_cents and paid >= promise.amount_cents):
-            promise.status, promise.judged_at = PromiseStatus.KEPT, now
-        elif today > promise.promised_date + grace:
-            promise.status = PromiseStatus.PARTIALLY_KEPT if paid > 0 else PromiseStatus.BROKEN
-            promise.judged_at = now
-            if promise.status is PromiseStatus.BROKEN:
-                debtor = session.get(DebtorAccount, promise.debtor_id)
-                debtor.broken_promises += 1
-                debtor.last_broken_promise_on = today
-                if debtor.queue_state is QueueState.PROMISED:
-                    debtor.queue_state = QueueState.READY
-    session.flush()

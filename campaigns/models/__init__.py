@@ -8,7 +8,8 @@ from .calls import (
 from .campaign import CallScript, Campaign, CampaignStatus, campaign_agents, default_calling_hours
 from .clients import ClientCompany, Motive
 from .debtors import DebtorAccount, Phone, PhoneStatus, QueueState
-from .imports import ImportBatch, ImportKind, ImportRejection, ImportStatus, InvoiceChange, InvoiceChangeKind
+from .imports import (ImportBatch, ImportKind, ImportRejection, ImportStatus, InvoiceChange, InvoiceChangeKind,
+                      UpdateLine, UpdateLineKind)
 from .invoices import Invoice, InvoiceStatus
 from .users import LoginAttempt, Role, User
 

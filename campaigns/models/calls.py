@@ -73,6 +73,8 @@ promise_invoices = sa.Table(
     Base.metadata,
     sa.Column("promise_id", sa.ForeignKey("promises.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("invoice_id", sa.ForeignKey("invoices.id", ondelete="CASCADE"), primary_key=True, index=True),
+    # The invoice's outstanding when the promise was made: what it loses after that counts towards the promise.
+    sa.Column("outstanding_cents", sa.BigInteger),
 )
 
 
@@ -107,6 +109,8 @@ class Promise(Base):
 
 
 class Instalment(Base):
+    """One payment of a plan, judged on its own (``campaigns.promises``)."""
+
     __tablename__ = "instalments"
     __table_args__ = (sa.UniqueConstraint("promise_id", "seq"),)
 
@@ -116,6 +120,8 @@ class Instalment(Base):
     due_date: Mapped[date] = mapped_column(sa.Date)
     amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
     status: Mapped[PromiseStatus] = mapped_column(str_enum(PromiseStatus, 16), default=PromiseStatus.PENDING)
+    # What the payments allocated to the plan (oldest instalment first) put on this one so far.
+    paid_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
     promise = relationship("Promise", back_populates="instalments")
 

@@ -20,6 +20,8 @@ class ClientCompany(Base):
     contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
     # The last confirmed column mapping of this client's files: {field: [column, ...]}.
     column_mapping: Mapped[dict | None] = mapped_column(sa.JSON)
+    # The same for its payments lists ("relevés de règlements").
+    payments_mapping: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users = relationship("User", back_populates="client_company")

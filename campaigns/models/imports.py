@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,8 +11,14 @@ from .base import Base, UTCDateTime, str_enum, utcnow
 
 
 class ImportKind(enum.StrEnum):
-    INITIAL = "initial"
-    UPDATE = "update"
+    INITIAL = "initial"      # the receivables file the campaign starts from
+    UPDATE = "update"        # a complete new balance: every open invoice, absent ones are paid
+    PAYMENTS = "payments"    # a list of payments received: only the invoices it names change
+
+    @property
+    def is_update(self) -> bool:
+        """An update of a loaded campaign (either kind), as opposed to its first file."""
+        return self is not ImportKind.INITIAL
 
 
 class ImportStatus(enum.StrEnum):
@@ -90,7 +96,7 @@ class InvoiceChangeKind(enum.StrEnum):
 
 
 class InvoiceChange(Base):
-    """What an update file changed on one invoice."""
+    """What an update file changed on one invoice: the record payments are judged from."""
 
     __tablename__ = "invoice_changes"
 
@@ -100,3 +106,51 @@ class InvoiceChange(Base):
     kind: Mapped[InvoiceChangeKind] = mapped_column(str_enum(InvoiceChangeKind, 12))
     old_outstanding_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
     new_outstanding_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    # When the money arrived: the payment's own date in a payments list, the day the file was applied for a
+    # complete balance (in the campaign's time zone).
+    paid_on: Mapped[date | None] = mapped_column(sa.Date)
+    payment_method: Mapped[str | None] = mapped_column(sa.String(40))
+    payment_reference: Mapped[str | None] = mapped_column(sa.String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UpdateLineKind(enum.StrEnum):
+    """What an update file does, or would do, to one invoice it names (or leaves out)."""
+    PAID = "paid"                    # now paid in full
+    PARTLY_PAID = "partly_paid"
+    OVERPAID = "overpaid"            # a payment above what was owed: the invoice goes to zero
+    INCREASED = "increased"
+    NEW = "new"                      # an invoice the campaign did not have
+    ABSENT_PAID = "absent_paid"      # absent from a complete balance: taken as paid
+    UNKNOWN = "unknown"              # no such invoice in the campaign: not applied
+    ALREADY_PAID = "already_paid"    # a payment on an invoice already paid: not applied
+    AMBIGUOUS = "ambiguous"          # the number names invoices of several customers: not applied
+    KEPT_REJECTED = "kept_rejected"  # its row was rejected: the invoice stays as it was
+
+    @property
+    def applied(self) -> bool:
+        return self in (UpdateLineKind.PAID, UpdateLineKind.PARTLY_PAID, UpdateLineKind.OVERPAID,
+                        UpdateLineKind.INCREASED, UpdateLineKind.NEW, UpdateLineKind.ABSENT_PAID)
+
+
+class UpdateLine(Base):
+    """One line of an update file's preview: written at the check, kept as the record of what the file did."""
+
+    __tablename__ = "update_lines"
+    __table_args__ = (sa.Index("ix_update_lines_batch_seq", "batch_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("import_batches.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column()
+    kind: Mapped[UpdateLineKind] = mapped_column(str_enum(UpdateLineKind, 16))
+    row_number: Mapped[int | None] = mapped_column()       # the row of the file; none for an absent invoice
+    invoice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id", ondelete="SET NULL"))
+    invoice_number: Mapped[str] = mapped_column(sa.String(80))
+    debtor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("debtor_accounts.id", ondelete="SET NULL"))
+    debtor_name: Mapped[str | None] = mapped_column(sa.String(300))
+    before_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
+    after_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
+    paid_cents: Mapped[int | None] = mapped_column(sa.BigInteger)   # the payment the row gives
+    paid_on: Mapped[date | None] = mapped_column(sa.Date)
+    promise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("promises.id", ondelete="SET NULL"))
+    promise_status: Mapped[str | None] = mapped_column(sa.String(16))  # PromiseStatus after the file

@@ -190,7 +190,7 @@ def paid_since_start(session: Session, campaign_id: int) -> int:
     value = session.scalar(
         sa.select(sa.func.sum(InvoiceChange.old_outstanding_cents - InvoiceChange.new_outstanding_cents))
         .join(ImportBatch, ImportBatch.id == InvoiceChange.batch_id)
-        .where(ImportBatch.campaign_id == campaign_id, ImportBatch.kind == ImportKind.UPDATE,
+        .where(ImportBatch.campaign_id == campaign_id, ImportBatch.kind.in_((ImportKind.UPDATE, ImportKind.PAYMENTS)),
                ImportBatch.status == ImportStatus.APPLIED,
                InvoiceChange.kind.in_((InvoiceChangeKind.PAID, InvoiceChangeKind.PARTLY_PAID)))
     )

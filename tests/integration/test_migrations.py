@@ -50,3 +50,29 @@ def test_migrations_go_down_to_zero_and_up_again(empty_database_url):
     engine.dispose()
     assert tables == set()
     migrate.upgrade(empty_database_url)
+
+
+def test_a_fresh_install_has_every_default_motive_and_upgrading_twice_adds_none(empty_database_url):
+    from campaigns.models import ClientCompany, Motive
+    from campaigns.taxonomy import DEFAULT_MOTIVES
+    from campaigns.db import make_session_factory
+
+    migrate.upgrade(empty_database_url, "0001")
+    engine = make_engine(empty_database_url)
+    with make_session_factory(engine)() as session:  # a client's own motive, and one default already there
+        company = ClientCompany(name="Durand SAS")
+        session.add(company)
+        session.flush()
+        session.add_all([Motive(client_company_id=company.id, code="dispute.price", label_fr="Prix contesté",
+                                label_en="Price contested"),
+                         Motive(code="other", label_fr="Autre motif", label_en="Other")])
+        session.commit()
+    migrate.upgrade(empty_database_url)
+    migrate.downgrade(empty_database_url, "0001")
+    migrate.upgrade(empty_database_url)
+    with make_session_factory(engine)() as session:
+        defaults = session.scalars(sa.select(Motive.code).where(Motive.client_company_id.is_(None))).all()
+        own = session.scalars(sa.select(Motive.label_fr).where(Motive.client_company_id.is_not(None))).all()
+    engine.dispose()
+    assert sorted(defaults) == sorted(code for code, *_ in DEFAULT_MOTIVES)
+    assert own == ["Prix contesté"]

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from campaigns import supervision
 from campaigns.errors import Conflict
-from campaigns.outcomes import resolve_dispute
+from campaigns.supervision.disputes import resolve_dispute
 from campaigns.models import (
     AuditEntry, CampaignStatus, ContactResult as R, DebtorAccount, ImportBatch, ImportRejection, InvoiceStatus, MotiveStatus, PromiseStatus,
     QueueState, Role,

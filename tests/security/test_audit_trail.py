@@ -153,11 +153,11 @@ def test_the_audit_log_is_append_only_in_the_domain_too(db, world):
 def test_a_promise_judged_broken_by_the_job_worker_is_recorded_without_a_person(db, world):
     from datetime import datetime, timezone
 
-    from campaigns import outcomes
+    from campaigns import promises
     from campaigns.models import DebtorAccount
     debtor = db.get(DebtorAccount, world.ids["promised_debtor_id"])
     later = datetime.now(timezone.utc) + timedelta(days=30)
-    assert outcomes.judge_debtor_promises(db, debtor, now=later) == 1
+    assert promises.judge_debtor(db, debtor, now=later) == 1
     db.commit()
     judged = [e for e in entries(db, "promise.broken") if e.details["debtor_id"] == debtor.id]
     assert len(judged) == 1 and judged[0].user_id is None

@@ -13,7 +13,8 @@ from campaigns.models import (CallAttempt, CampaignStatus, ContactResult, Invoic
                               PromiseStatus, QueueState, Role)
 from campaigns.models.campaign import default_calling_hours
 from campaigns.outcomes import (AlreadyPaidInput, CallbackInput, MotiveInput, OutcomeInput, PromiseInput,
-                                record_outcome, resolve_dispute)
+                                record_outcome)
+from campaigns.supervision.disputes import resolve_dispute
 
 pytestmark = pytest.mark.usefixtures("db_url")
 

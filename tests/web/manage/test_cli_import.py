@@ -74,3 +74,42 @@ def test_assign_start_and_pause(app, db, app_make):
     campaign = db.get(Campaign, campaign_id)
     assert [u.id for u in campaign.agents] == [agent.id] and campaign.status is CampaignStatus.PAUSED
     assert invoke(app, "pause", campaign_id).exit_code != 0
+
+
+def test_a_payments_list_previewed_with_dry_run_lists_every_change_and_writes_nothing(app, db):
+    campaign_id = create(app)
+    assert invoke(app, "import", campaign_id, DATA / "sage_balance_cp1252.csv").exit_code == 0
+    result = invoke(app, "import", campaign_id, DATA / "releve_reglements_cp1252.csv", "--payments", "--dry-run",
+                    "--json")
+    assert result.exit_code == 0, result.output
+    output = json.loads(result.output.strip().splitlines()[-1])
+    assert output["applied"] is False and output["kind"] == "payments" and output["total_paid"] == "2719.00"
+    changes = {c["invoice"]: c for c in output["changes"]}
+    assert {k: changes["FA0010034"][k] for k in ("debtor", "before", "after", "change", "promise")} == {
+        "debtor": "Garage du Centre", "before": "5366.40", "after": "3366.40", "change": "partly_paid",
+        "promise": None}
+    assert changes["0001002"]["after"] == "0.00" and changes["FZ999999"]["change"] == "unknown"
+    assert db.scalar(sa.select(Invoice.outstanding_cents).where(Invoice.number == "FA0010034")) == 536640
+    applied = invoke(app, "import", campaign_id, DATA / "releve_reglements_cp1252.csv", "--payments")
+    assert applied.exit_code == 0, applied.output
+    assert "FZ999999 (?): unknown invoice, not applied" in applied.output
+    db.expire_all()
+    assert db.scalar(sa.select(Invoice.outstanding_cents).where(Invoice.number == "FA0010034")) == 336640
+
+
+def test_the_two_kinds_of_update_are_exclusive_and_a_balance_losing_most_invoices_needs_yes(app, db, tmp_path):
+    campaign_id = create(app)
+    assert invoke(app, "import", campaign_id, DATA / "sage_balance_cp1252.csv").exit_code == 0
+    both = invoke(app, "import", campaign_id, DATA / "releve_reglements_cp1252.csv", "--payments", "--update")
+    assert both.exit_code != 0 and "give one of them" in both.output
+    short = tmp_path / "balance.csv"
+    short.write_text("Code client;Raison sociale;N° facture;Échéance;Reste dû\n"
+                     "00042;Boulangerie Martin;0001001;05/07/2026;3 136,50\n", encoding="utf-8")
+    refused = invoke(app, "import", campaign_id, short, "--update")
+    assert refused.exit_code != 0 and "more than a third" in refused.output and "--yes" in refused.output
+    db.expire_all()
+    assert db.scalar(sa.select(sa.func.count()).select_from(Invoice).where(
+        Invoice.campaign_id == campaign_id, Invoice.outstanding_cents == 0)) == 0
+    forced = invoke(app, "import", campaign_id, short, "--update", "--yes")
+    assert forced.exit_code == 0, forced.output
+    assert "absent from the file" in forced.output

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from campaigns.models import (Campaign, CampaignStatus, DebtorAccount, ImportBatch, ImportStatus, Role)
+from campaigns.models import (Campaign, CampaignStatus, DebtorAccount, ImportBatch, ImportStatus, Invoice,
+                              InvoiceStatus, Role)
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -105,18 +106,62 @@ def test_a_password_protected_workbook_is_refused_and_nothing_is_kept(web, app_m
     assert db.scalar(sa.select(sa.func.count()).select_from(ImportBatch)) == 0
 
 
-def test_an_update_file_shows_the_changes_before_confirmation(web, app_make, db):
+def _map_and_check(web, campaign, name, kind):
+    mapping_url = upload(web, campaign, name, kind).headers["Location"]
+    page = web.get(mapping_url).get_data(as_text=True)
+    form = dict(re.findall(r'name="(col-\d+)"[^>]*>.*?<option value="(\w+)" selected', page, re.S))
+    return web.post(mapping_url, data=form).headers["Location"]
+
+
+def test_a_payments_list_shows_each_invoice_it_changes_before_confirmation(web, app_make, db):
     manager(web, app_make)
     campaign = app_make.campaign(status=CampaignStatus.ACTIVE)
-    for name, kind in (("sage_balance_cp1252.csv", "initial"), ("odoo_export_bom.csv", "update")):
-        mapping_url = upload(web, campaign, name, kind).headers["Location"]
-        page = web.get(mapping_url).get_data(as_text=True)
-        form = dict(re.findall(r'name="(col-\d+)"[^>]*>.*?<option value="(\w+)" selected', page, re.S))
-        batch_url = web.post(mapping_url, data=form).headers["Location"]
-        if kind == "initial":
-            web.post(f"{batch_url}/confirm")
+    web.post(f"{_map_and_check(web, campaign, 'sage_balance_cp1252.csv', 'initial')}/confirm")
+    assert "Relevé de règlements" in web.get(f"/manage/campaigns/{campaign.id}").get_data(as_text=True)
+    batch_url = _map_and_check(web, campaign, "releve_reglements_cp1252.csv", "payments")
+    page = web.get(batch_url).get_data(as_text=True).replace("\u202f", " ").replace("\xa0", " ")
+    assert "Ce que ce fichier va changer, facture par facture" in page
+    for expected in ("0001002", "Payée", "FA0010034", "Payée en partie", "5 366,40", "3 366,40",
+                     "FZ999999", "Facture inconnue : non appliqué"):
+        assert expected in page
+    assert "paid" not in re.sub(r"<[^>]+>", " ", page).split()      # no internal code reaches the page
+    workbook = web.get(f"{batch_url}/changes.xlsx")
+    assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
+    assert web.post(f"{batch_url}/confirm").status_code == 303
+    db.expire_all()
+    amounts = dict(db.execute(sa.select(Invoice.number, Invoice.outstanding_cents)
+                              .where(Invoice.campaign_id == campaign.id)).all())
+    assert (amounts["0001002"], amounts["FA0010034"], amounts["0001001"]) == (0, 336640, 313650)
+
+
+def test_a_complete_balance_leaving_most_invoices_out_asks_the_manager_to_type_their_count(web, app_make, db):
+    manager(web, app_make)
+    campaign = app_make.campaign(status=CampaignStatus.ACTIVE)
+    web.post(f"{_map_and_check(web, campaign, 'odoo_export_bom.csv', 'initial')}/confirm")
+    balance = ("Code client;Raison sociale;N° facture;Échéance;Reste dû\n"
+               "00042;Boulangerie Martin;0001001;05/07/2026;3 136,50\n")
+    response = web.post(f"/manage/campaigns/{campaign.id}/imports", content_type="multipart/form-data",
+                        data={"file": (io.BytesIO(balance.encode()), "balance.csv"), "kind": "update"})
+    mapping_url = response.headers["Location"]
+    page = web.get(mapping_url).get_data(as_text=True)
+    form = dict(re.findall(r'name="(col-\d+)"[^>]*>.*?<option value="(\w+)" selected', page, re.S))
+    batch_url = web.post(mapping_url, data=form).headers["Location"]
+    batch = db.scalar(sa.select(ImportBatch).order_by(ImportBatch.id.desc()))
+    absent = batch.changes_summary["absent_paid"]
     page = web.get(batch_url).get_data(as_text=True)
-    assert 'id="changes"' in page and "Factures désormais payées" in page
+    assert f"{absent} factures de la campagne sont absentes de ce fichier" in page
+    assert "plus d'un tiers du montant ouvert" in page and f"Tapez {absent} pour confirmer" in page
+    refused = web.post(f"{batch_url}/confirm", data={"absent_acknowledged": "1", "typed": "ok"})
+    assert "tapez" in web.get(refused.headers["Location"]).get_data(as_text=True)
+    db.expire_all()
+    assert db.get(ImportBatch, batch.id).status is ImportStatus.CHECKED          # nothing was loaded
+    def paid():
+        return db.scalar(sa.select(sa.func.count()).select_from(Invoice).where(
+            Invoice.campaign_id == campaign.id, Invoice.status == InvoiceStatus.PAID))
+    before = paid()
+    web.post(f"{batch_url}/confirm", data={"absent_acknowledged": "1", "typed": str(absent)})
+    db.expire_all()
+    assert paid() == before + absent
 
 
 def test_managers_assign_negotiators_and_start_the_campaign(web, app_make, db):
