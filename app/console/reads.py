@@ -104,10 +104,11 @@ def card(session: Session, debtor: DebtorAccount, now=None) -> Card:
     ).order_by(Invoice.due_date, Invoice.number)).all()
     history = session.scalars(sa.select(CallAttempt).options(selectinload(CallAttempt.agent)).where(
         CallAttempt.debtor_id == debtor.id).order_by(CallAttempt.started_at.desc()).limit(15)).all()
+    # The pending promise and the last ones judged: an agent calling about a broken plan sees what was paid.
     promises = session.scalars(sa.select(Promise).options(
         selectinload(Promise.instalments), selectinload(Promise.invoices)).where(
-        Promise.debtor_id == debtor.id, Promise.status == PromiseStatus.PENDING)
-        .order_by(Promise.promised_date)).all()
+        Promise.debtor_id == debtor.id, Promise.status != PromiseStatus.CANCELLED)
+        .order_by((Promise.status == PromiseStatus.PENDING).desc(), Promise.id.desc()).limit(3)).all()
     disputes = session.scalars(sa.select(InvoiceMotive).options(
         selectinload(InvoiceMotive.motive), selectinload(InvoiceMotive.invoice)).where(
         InvoiceMotive.debtor_id == debtor.id, InvoiceMotive.status == MotiveStatus.OPEN)).all()

@@ -62,7 +62,7 @@ def write_recap(session: Session, campaign_id: int, target, final: bool = False,
     for code, company, numbers, amount, day, method, status, seq, paid, agent, created, is_plan in \
             queries.promises(session, campaign_id):
         sheet.write((code, company, numbers, amount, day, L.label(L.METHOD, method), L.label(L.PROMISE, status),
-                     f"{seq}" if is_plan and seq else "", paid if not is_plan else None, agent, created))
+                     f"{seq}" if is_plan and seq else "", paid, agent, created))
     sheet.finish()
     totals["Engagements"] = sheet.row - 1
 

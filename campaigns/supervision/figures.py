@@ -87,6 +87,7 @@ class CampaignFigures:
     promised_cents: int = 0
     debtors_promised: int = 0
     by_status: dict = field(default_factory=dict)   # PromiseStatus value -> (count, amount, paid)
+    instalments: dict = field(default_factory=dict)  # PromiseStatus value -> instalments of live plans
     paid_since_start_cents: int = 0
     disputes_open: int = 0
     disputed_open_cents: int = 0
@@ -159,6 +160,9 @@ def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
         .where(Promise.campaign_id == campaign_id).group_by(Promise.status)
     ):
         f.by_status[PromiseStatus(status).value] = (int(count), int(amount or 0), int(paid or 0))
+    f.instalments = {PromiseStatus(status).value: int(count) for status, count in session.execute(
+        sa.select(Instalment.status, sa.func.count()).join(Promise, Promise.id == Instalment.promise_id)
+        .where(Promise.campaign_id == campaign_id, LIVE_PROMISE).group_by(Instalment.status))}
     live = [v for k, v in f.by_status.items() if k != PromiseStatus.CANCELLED.value]
     f.promises = sum(c for c, _, _ in live)
     f.promised_cents = sum(a for _, a, _ in live)

@@ -340,3 +340,29 @@ def test_the_day_counter_counts_calls_contacts_and_promises(web, desk, db):
     counter = web.get("/console/day", htmx=True).text
     assert 'data-figure="calls">1<' in counter and 'data-figure="contacts">1<' in counter
     assert 'data-figure="promises">1<' in counter and "1\u202f000,00\u00a0€" in counter
+
+
+def test_the_card_shows_each_instalment_of_a_plan_as_kept_or_on_track(web, desk, db, tmp_path):
+    from campaigns.importing import service
+    from campaigns.models import ImportKind
+
+    web.login(desk.agent)
+    debtor_id = start(web, desk)
+    d1, d2 = date.today() + timedelta(days=3), date.today() + timedelta(days=33)
+    web.post(f"{desk.url}/debtors/{debtor_id}/outcome", {
+        "outcome": "contact", "promise_on": "1", "plan_on": "1", "promise_method": "virement",
+        "plan_date_1": d1.isoformat(), "plan_amount_1": "500,00", "plan_date_2": d2.isoformat(),
+        "plan_amount_2": "500,00"}, htmx=True)
+    number = db.get(DebtorAccount, debtor_id).invoices[0].number
+    payments = f"N° facture;Montant réglé;Date de règlement\n{number};500,00;{date.today():%d/%m/%Y}\n"
+    batch = service.store_upload(db, desk.campaign, "reglements.csv", payments.encode(), str(tmp_path),
+                                 kind=ImportKind.PAYMENTS)
+    service.check(db, batch)
+    service.confirm(db, batch)
+    service.apply(db, batch)
+    db.commit()
+    card = web.post(f"{desk.url}/debtors/{debtor_id}/open", htmx=True).text.replace("\u202f", " ").replace("\xa0", " ")
+    assert "1 000,00 € le" in card
+    first, second = card.split('class="instalments"')[1].split("</ol>")[0].split("</li>")[:2]
+    assert "tenue" in first and "en cours" in second
+    assert "500,00 € réglés" in card

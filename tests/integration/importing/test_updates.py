@@ -10,6 +10,7 @@ from campaigns.importing import service
 from campaigns.models import (AuditEntry, ContactResult, DebtorAccount, ImportKind, Invoice, InvoiceChange,
                               InvoiceStatus, PaymentMethod, Promise, PromiseStatus, QueueState, Role, UpdateLine)
 from campaigns.outcomes import OutcomeInput, PromiseInput, record_outcome
+from campaigns.supervision import campaign_figures
 
 HEAD = "Code client;Raison sociale;N° facture;Échéance;Reste dû\n"
 FIRST = HEAD + ("A1;Alpha;F1;01/06/2026;1 000,00\nA1;Alpha;F2;01/07/2026;500,00\n"
@@ -164,6 +165,7 @@ def test_a_plan_of_three_payments_whose_first_was_paid_on_time_stays_on_track(se
                                                     PromiseStatus.PENDING]
     audit = session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "promise.instalment_kept")).all()
     assert [(e.entity_id, e.user_id, e.details["instalments"]) for e in audit] == [(plan.id, None, [1])]
+    assert campaign_figures(session, campaign.id).instalments == {"kept": 1, "pending": 2}   # the dashboard
     # The queue does not hand the debtor out while its plan is on track.
     assert queue.claim_next(session, campaign.id, agent.id, now=now + timedelta(days=12)) is None
 
