@@ -1,11 +1,26 @@
 """Engines and sessions for SQLite (embedded default) and PostgreSQL (production)."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 
+def _local_date(stamp: str | None, zone: str) -> str | None:
+    """SQLite has no time zones: the calendar day (ISO) of a stored UTC timestamp in ``zone``."""
+    if stamp is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp).replace(tzinfo=timezone.utc)
+        return moment.astimezone(ZoneInfo(zone)).date().isoformat()
+    except (ValueError, KeyError):
+        return None
+
+
 def _sqlite_pragmas(dbapi_connection, _record):
+    dbapi_connection.create_function("local_date", 2, _local_date, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from . import queue
 from .access import visible_campaigns_query
-from .models import Campaign, ClientCompany, DebtorAccount, QueueState, User
-
-OPEN_STATES = (QueueState.READY, QueueState.CALLBACK)
+from .models import Campaign, ClientCompany, DebtorAccount, User
 
 
 @dataclass
@@ -17,7 +16,7 @@ class CampaignRow:
     campaign: Campaign
     client_name: str
     debtors: int
-    to_call: int
+    to_call: int            # what the queue could hand out now (queue.callable_now)
     outstanding_cents: int
     agents: int
 
@@ -29,7 +28,6 @@ def campaign_rows(session: Session, user: User) -> list[CampaignRow]:
         sa.select(
             DebtorAccount.campaign_id,
             sa.func.count().label("debtors"),
-            sa.func.count().filter(DebtorAccount.queue_state.in_(OPEN_STATES)).label("to_call"),
             sa.func.coalesce(sa.func.sum(DebtorAccount.total_outstanding_cents), 0).label("outstanding"),
         )
         .where(DebtorAccount.campaign_id.in_(sa.select(visible.c.id)))
@@ -37,13 +35,14 @@ def campaign_rows(session: Session, user: User) -> list[CampaignRow]:
         .subquery()
     )
     rows = session.execute(
-        sa.select(Campaign, ClientCompany.name, counts.c.debtors, counts.c.to_call, counts.c.outstanding)
+        sa.select(Campaign, ClientCompany.name, counts.c.debtors, counts.c.outstanding)
         .join(ClientCompany, ClientCompany.id == Campaign.client_company_id)
         .outerjoin(counts, counts.c.campaign_id == Campaign.id)
         .where(Campaign.id.in_(sa.select(visible.c.id)))
         .order_by(Campaign.created_at.desc(), Campaign.id.desc())
     ).all()
     return [
-        CampaignRow(c, client, debtors or 0, to_call or 0, int(outstanding or 0), len(c.agents))
-        for c, client, debtors, to_call, outstanding in rows
+        CampaignRow(c, client, debtors or 0, queue.callable_now(session, c) if debtors else 0,
+                    int(outstanding or 0), len(c.agents))
+        for c, client, debtors, outstanding in rows
     ]

@@ -14,12 +14,12 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, calendar, clock, priority, promises, rules
+from . import audit, calendar, clock, priority, promises, rules, states
 from .errors import N_, Conflict, DomainError, NotFound
 from .models import Callback, CallbackStatus, Campaign, CampaignStatus, DebtorAccount, QueueState, User
 
 ON_TRACK_SKIPS = 20  # plans on track skipped in one claim before it answers "nobody for now"
-ELIGIBLE_STATES = (QueueState.READY.value, QueueState.CALLBACK.value, QueueState.PROMISED.value)
+ELIGIBLE_STATES = tuple(state.value for state in states.CALLABLE)
 _t = DebtorAccount.__table__
 _cb = Callback.__table__
 
@@ -44,6 +44,15 @@ def _eligible(campaign_id, agent_id, now, grace_cut):
         someone_elses = someone_elses.where(_cb.c.agent_id != agent_id)
     conditions.append(~sa.exists(someone_elses))
     return sa.and_(*conditions)
+
+
+def callable_now(session: Session, campaign: Campaign, agent_id: int | None = None,
+                 now: datetime | None = None) -> int:
+    """How many debtors the queue could hand out now (to ``agent_id``, or to anyone): "to call now",
+    the one count every screen shows. The campaign's status and calling hours are not part of it."""
+    now = _now(now)
+    return session.scalar(sa.select(sa.func.count()).select_from(_t).where(
+        _eligible(campaign.id, agent_id, now, _grace_cut(campaign, now)))) or 0
 
 
 def _grace_cut(campaign: Campaign, now: datetime) -> datetime:

@@ -12,6 +12,9 @@ import phonenumbers
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from campaigns import clock, queue
+from campaigns.supervision import figures
+from campaigns.supervision.figures import DayFigures
 from campaigns.access import visible_campaigns_query
 from campaigns.models import (CallAttempt, Callback, CallbackStatus, CallScript, Campaign, ContactResult,
                               DebtorAccount, Invoice, InvoiceMotive, InvoiceStatus, MotiveStatus, Phone,
@@ -43,25 +46,19 @@ class CampaignRow:
 
 
 def my_campaigns(session: Session, user, now=None) -> list[CampaignRow]:
-    """Campaigns the user may work, with what is callable now and the callbacks due."""
+    """Campaigns the user may work, with what the queue could hand them now and the callbacks due."""
     now = now or utcnow()
     campaigns = session.scalars(visible_campaigns_query(user).order_by(Campaign.name)).all()
     ids = [c.id for c in campaigns]
     if not ids:
         return []
-    to_call = dict(session.execute(
-        sa.select(DebtorAccount.campaign_id, sa.func.count())
-        .where(DebtorAccount.campaign_id.in_(ids), DebtorAccount.queue_state.in_(
-            [QueueState.READY, QueueState.CALLBACK]),
-            sa.or_(DebtorAccount.next_action_at.is_(None), DebtorAccount.next_action_at <= now))
-        .group_by(DebtorAccount.campaign_id)).all())
     due = dict(session.execute(
         sa.select(Callback.campaign_id, sa.func.count())
         .where(Callback.campaign_id.in_(ids), Callback.status == CallbackStatus.PENDING,
                Callback.due_at <= now + timedelta(minutes=15),
                sa.or_(Callback.agent_id.is_(None), Callback.agent_id == user.id))
         .group_by(Callback.campaign_id)).all())
-    return [CampaignRow(c, to_call.get(c.id, 0), due.get(c.id, 0)) for c in campaigns]
+    return [CampaignRow(c, queue.callable_now(session, c, user.id, now), due.get(c.id, 0)) for c in campaigns]
 
 
 def current_lease(session: Session, campaign_id: int, agent_id: int, now=None) -> DebtorAccount | None:
@@ -132,31 +129,15 @@ def card(session: Session, debtor: DebtorAccount, now=None) -> Card:
         script=scripts.get(debtor.segment or "") or scripts.get(""),
         lease_holder=holder,
         emails=[e.strip() for e in (debtor.emails or "").split(",") if e.strip()],
-        today=now.astimezone(PARIS).date(),
+        today=clock.today(debtor.campaign, now),
     )
 
 
-@dataclass
-class Day:
-    calls: int
-    contacts: int
-    promises: int
-    promised_cents: int
-
-
-def agent_day(session: Session, agent_id: int, now=None) -> Day:
-    """The agent's figures since midnight, Paris time."""
-    now = now or utcnow()
-    start = datetime.combine(now.astimezone(PARIS).date(), time(0), PARIS).astimezone(timezone.utc)
-    calls, contacts = session.execute(sa.select(
-        sa.func.count(),
-        sa.func.coalesce(sa.func.sum(sa.case(
-            (CallAttempt.result.in_([ContactResult.RIGHT_PARTY, ContactResult.REFUSAL]), 1), else_=0)), 0),
-    ).where(CallAttempt.agent_id == agent_id, CallAttempt.started_at >= start)).one()
-    promises, cents = session.execute(sa.select(
-        sa.func.count(), sa.func.coalesce(sa.func.sum(Promise.amount_cents), 0),
-    ).where(Promise.agent_id == agent_id, Promise.created_at >= start)).one()
-    return Day(int(calls), int(contacts), int(promises), int(cents))
+def agent_day(session: Session, agent_id: int, campaign: Campaign, now=None) -> DayFigures:
+    """The agent's counter: today's calls, completed calls and promises in this campaign (its time zone),
+    by the same definitions as the dashboard."""
+    today = clock.today(campaign, now)
+    return figures.day_figures(session, campaign.id, agent_id, today)[0]
 
 
 def search(session: Session, user, text: str, limit: int = 20) -> list[DebtorAccount]:

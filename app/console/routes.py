@@ -212,11 +212,12 @@ def search():
     return response
 
 
-@bp.route("/day")
+@bp.route("/campaigns/<int:campaign_id>/day")
 @roles_required(*WORKERS)
-def day():
-    """The agent's live counter for today."""
+def day(campaign_id: int):
+    """The agent's live counter for today in this campaign."""
+    campaign = _campaign(campaign_id)
     response = make_response(render_template("console/_day_counter.html",
-                                              day=reads.agent_day(db.session, current_user.id)))
+                                              day=reads.agent_day(db.session, current_user.id, campaign)))
     response.vary.add("HX-Request")
     return response

@@ -4,6 +4,7 @@ import secrets
 import tempfile
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +16,7 @@ from campaigns.errors import Conflict, DomainError, NotFound
 from campaigns.models import CampaignStatus, Role
 from campaigns.recap import write_enriched, write_recap
 from campaigns.supervision.purge import final_recap_produced
+from campaigns.supervision.quality import quality_lines
 
 from ..auth.permissions import roles_required
 from ..errors import domain_message
@@ -36,11 +38,12 @@ def _campaign(campaign_id: int):
 def _figures_context(campaign):
     session = db.session
     figures = supervision.campaign_figures(session, campaign.id)
-    motives = supervision.motive_breakdown(session, campaign.id)
+    motives = supervision.motive_breakdown(session, campaign.id, language=get_locale().language)
     weeks = supervision.promises_by_week(session, campaign.id)
     days = supervision.completed_calls_by_day(session, campaign.id)
     return {
         "figures": figures,
+        "quality": quality_lines(figures),
         "agents": supervision.agent_figures(session, campaign.id),
         "motives": motives,
         "weeks": weeks,

@@ -244,6 +244,15 @@ def apply(session: Session, campaign: Campaign, batch_id: int, plan: Plan, resul
     for rows in (paid, other):
         for start in range(0, len(rows), CHUNK):
             session.execute(sa.update(Invoice), rows[start:start + CHUNK])
+    raised = [{"id": line.invoice_id, "initial_outstanding_cents": line.after} for line in applied
+              if line.kind is K.INCREASED and line.after > (line.before or 0)]
+    # An invoice raised is entrusted anew at its higher amount: nobody owes more than was placed.
+    for start in range(0, len(raised), CHUNK):
+        session.execute(sa.update(Invoice).where(Invoice.id == sa.bindparam("b_id"),
+                                                 Invoice.initial_outstanding_cents < sa.bindparam("b_initial"))
+                        .values(initial_outstanding_cents=sa.bindparam("b_initial"))
+                        .execution_options(synchronize_session=False),
+                        [{"b_id": r["id"], "b_initial": r["initial_outstanding_cents"]} for r in raised[start:start + CHUNK]])
     reopened = [row["id"] for row in other]  # a paid invoice the client says is owed again
     for start in range(0, len(reopened), CHUNK):
         session.execute(sa.update(Invoice).where(Invoice.id.in_(reopened[start:start + CHUNK]),
@@ -323,11 +332,14 @@ def _refresh_debtors(session: Session, campaign_id: int, debtor_ids: set[int]) -
         rows += session.execute(
             sa.select(Invoice.debtor_id, sa.func.sum(Invoice.outstanding_cents),
                       sa.func.sum(sa.case((open_filter, 1), else_=0)),
-                      sa.func.min(sa.case((open_filter, Invoice.due_date), else_=None)))
+                      sa.func.min(sa.case((open_filter, Invoice.due_date), else_=None)),
+                      sa.func.sum(Invoice.initial_outstanding_cents))
             .where(Invoice.campaign_id == campaign_id, Invoice.debtor_id.in_(ordered[start:start + CHUNK]))
             .group_by(Invoice.debtor_id)).all()
+    # What each debtor was entrusted with: its invoices as placed, those added or raised since included.
     values = [{"id": debtor_id, "total_outstanding_cents": total, "open_invoices_count": count,
-               "oldest_due_date": oldest} for debtor_id, total, count, oldest in rows]
+               "oldest_due_date": oldest, "initial_outstanding_cents": entrusted}
+              for debtor_id, total, count, oldest, entrusted in rows]
     for row in values:
         if row["total_outstanding_cents"] <= 0:
             row["queue_state"] = QueueState.PAID

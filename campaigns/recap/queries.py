@@ -75,7 +75,7 @@ def not_reached(session: Session, campaign_id: int):
     last_result = (sa.select(CallAttempt.result).where(CallAttempt.debtor_id == DebtorAccount.id)
                    .order_by(CallAttempt.started_at.desc(), CallAttempt.id.desc()).limit(1).scalar_subquery())
     phones = sa.select(text_agg(session, Phone.raw)).where(Phone.debtor_id == DebtorAccount.id).scalar_subquery()
-    reached = sa.exists().where(CallAttempt.debtor_id == DebtorAccount.id, CallAttempt.result == COMPLETED_CALL)
+    reached = sa.exists().where(CallAttempt.debtor_id == DebtorAccount.id, COMPLETED_CALL)
     return stream(session, sa.select(
         DebtorAccount.customer_code, DebtorAccount.company_name, DebtorAccount.contact_names,
         DebtorAccount.total_outstanding_cents, attempts, sa.type_coerce(last_at, DebtorAccount.last_attempt_at.type),

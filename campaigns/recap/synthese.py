@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from ..models import PromiseStatus
+from ..supervision.quality import quality_lines
 from ..supervision import figures as fig
 from .cells import Formats, SheetWriter, to_local
 
@@ -62,16 +63,20 @@ def write_summary(session: Session, workbook, formats: Formats, campaign_id: int
     pair("Montant confié", f.amount_placed_cents, "money")
     pair("Factures confiées", f.invoices_placed, "int")
     pair("Débiteurs confiés", f.debtors_placed, "int")
+    if f.credit_balances:
+        pair("Comptes à solde créditeur (rien à recouvrer)", f.credit_balances, "int")
+        pair("Montant des soldes créditeurs", f.credit_balances_cents, "money")
     pair("Montant promis", f.promised_cents, "money")
     pair("Montant payé depuis le début", f.paid_since_start_cents, "money")
     pair("Montant en litige (ouvert)", f.disputed_open_cents, "money")
     pair("Montant non joint", f.amount_not_reached_cents, "money")
     pair("Reste dû aujourd'hui", f.outstanding_now_cents, "money")
+    pair("Reste à appeler", f.amount_remaining_cents, "money")
     pair("Débiteurs travaillés", f.debtors_worked, "int")
     pair("Débiteurs joints", f.debtors_reached, "int")
     pair("Débiteurs injoignables", f.debtors_unreachable, "int")
     pair("Appels passés", f.calls, "int")
-    pair("Appels aboutis (interlocuteur joint)", f.completed_calls, "int")
+    pair("Appels aboutis (interlocuteur joint, refus compris)", f.completed_calls, "int")
     pair("Taux de contact utile", f.right_party_rate, "percent")
     pair("Taux de promesse (débiteurs joints)", f.promise_rate, "percent")
     pair("Promesses", f.promises, "int")
@@ -80,6 +85,15 @@ def write_summary(session: Session, workbook, formats: Formats, campaign_id: int
     pair("Promesses non tenues", broken[0], "int")
     pair("Promesses en attente", pending[0], "int")
     row += 1
+
+    quality = quality_lines(f)
+    if quality:
+        ws.write_string(row, 0, "Qualité du fichier", formats.section)
+        row += 1
+        pair("Fichier", f.quality.get("file_name"))
+        for line in quality:
+            pair(line.label_fr, line.value, line.kind)
+        row += 1
 
     ws.write_string(row, 0, "Motifs de non-paiement", formats.section)
     row += 1

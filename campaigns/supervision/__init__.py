@@ -5,13 +5,14 @@ Every figure is computed with SQL aggregates; nothing here loads a campaign's ro
 """
 from .disputes import open_disputes
 from .figures import (
-    COMPLETED_CALL, CampaignFigures, agent_figures, campaign_figures, completed_calls_by_day,
+    COMPLETED_CALL, CampaignFigures, DayFigures, agent_figures, campaign_figures, completed_calls_by_day, day_figures,
     motive_breakdown, promises_by_week,
 )
 from .purge import purge_personal_data, purge_due
 from .wrong_numbers import NumberToFind, numbers_to_find
 
 __all__ = [
-    "COMPLETED_CALL", "CampaignFigures", "agent_figures", "campaign_figures", "completed_calls_by_day",
+    "COMPLETED_CALL", "CampaignFigures", "DayFigures", "agent_figures", "campaign_figures", "completed_calls_by_day",
+    "day_figures",
     "motive_breakdown", "NumberToFind", "numbers_to_find", "open_disputes", "promises_by_week", "purge_due", "purge_personal_data",
 ]

@@ -2,17 +2,22 @@
 
 Definitions (the same on the dashboard, in the recap workbook and in the README):
 
-- placed: every debtor account and invoice loaded into the campaign; the amount placed is the sum of the
-  invoices' outstanding at placement (``Invoice.initial_outstanding_cents``).
-- worked: debtors with at least one call attempt; reached: debtors with at least one right-party contact.
-- remaining: debtors still in the queue (ready or waiting for a callback), with what they owe now.
-- completed call ("appel abouti", the provider's billing unit): a call attempt whose result is
-  ``RIGHT_PARTY``, i.e. the agent spoke to the person able to pay. No answer, busy, voicemail,
-  switchboard, wrong party, wrong number and refusal at the switchboard are not completed calls.
+- placed: the debtor accounts the client entrusted with something to collect (a balance above zero) and
+  their invoices; the amount placed is the sum of those invoices' outstanding when entrusted
+  (``Invoice.initial_outstanding_cents``, raised when an update file raises an invoice or adds one).
+  Accounts whose balance is a credit (credit notes only) are counted apart as credit balances.
+- worked: debtors with at least one call attempt; reached: debtors with at least one completed call.
+- remaining: debtors still to work (``campaigns.states.REMAINING``), with what they owe now; never more than
+  the amount placed, since a debtor owes at most what was entrusted.
+- completed call ("appel abouti", the provider's billing unit) and contact, the same word everywhere: a call
+  in which the person able to pay was on the line, refusals included (results right party and refusal).
+  No answer, busy, voicemail, switchboard, wrong party and wrong number are calls, not completed calls.
+  (Until 2026-12-01 refusals were not counted; recaps produced before keep what they said.)
+- days: calendar days in the campaign's time zone, on both databases.
 - right-party contact share: completed calls / all calls.
 - promise rate: debtors with at least one (not cancelled) promise / debtors reached.
-- paid since the start: the decrease of outstanding recorded by update files (``InvoiceChange`` rows of
-  kind paid or partly paid in applied update batches).
+- paid since the start: the decrease of outstanding recorded by payments lists and new balances
+  (``InvoiceChange`` rows of kind paid or partly paid in applied update batches).
 - motive amount: the disputed amount the agent entered, else the invoice's outstanding at placement.
 """
 from __future__ import annotations
@@ -26,12 +31,13 @@ from sqlalchemy.orm import Session
 from ..models import (
     CallAttempt, Campaign, ContactResult, DebtorAccount, ImportBatch, ImportKind, ImportStatus, Instalment,
     Invoice, InvoiceChange, InvoiceChangeKind, InvoiceMotive, Motive, MotiveStatus, Promise, PromiseStatus,
-    QueueState, User,
+    Phone, PhoneStatus, QueueState, User,
 )
+from .. import clock, states
 from .sqlhelp import day_of, epoch_seconds
 
-COMPLETED_CALL = ContactResult.RIGHT_PARTY
-TO_CALL_STATES = (QueueState.READY, QueueState.CALLBACK)
+COMPLETED_RESULTS = (ContactResult.RIGHT_PARTY, ContactResult.REFUSAL)
+COMPLETED_CALL = CallAttempt.result.in_(COMPLETED_RESULTS)   # a completed call, also called a contact
 LIVE_PROMISE = Promise.status != PromiseStatus.CANCELLED
 
 
@@ -95,6 +101,10 @@ class CampaignFigures:
     amount_unreachable_cents: int = 0
     debtors_not_reached: int = 0
     amount_not_reached_cents: int = 0
+    credit_balances: int = 0            # accounts entrusted with a credit balance: nothing to collect
+    credit_balances_cents: int = 0      # their (negative) total
+    numbers_to_find: int = 0
+    numbers_proved_wrong: int = 0
     quality: dict = field(default_factory=dict)
 
     @property
@@ -123,36 +133,45 @@ def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
     # One grouped pass over the campaign's calls (a correlated EXISTS per debtor and per figure cost
     # 1.2 s at 100k debtors): called = has a row here, reached = one of its calls was completed.
     calls = (sa.select(CallAttempt.debtor_id.label("debtor_id"),
-                       sa.func.max(sa.case((CallAttempt.result == COMPLETED_CALL, 1), else_=0)).label("reached"))
+                       sa.func.max(sa.case((COMPLETED_CALL, 1), else_=0)).label("reached"))
              .where(CallAttempt.campaign_id == campaign_id).group_by(CallAttempt.debtor_id).subquery())
     called = calls.c.debtor_id.is_not(None)
     reached = calls.c.reached == 1
     not_reached = sa.func.coalesce(calls.c.reached, 0) == 0   # never called, or called without contact
     d = DebtorAccount
+    placed = d.initial_outstanding_cents > 0
+    remaining = d.queue_state.in_(states.REMAINING)
+    unreachable = d.queue_state == QueueState.UNREACHABLE
+
+    def total(column, condition):
+        return sa.func.coalesce(sa.func.sum(column).filter(condition), 0)
+
     row = _one(session, sa.select(
-        sa.func.count(),
-        sa.func.count().filter(called),
-        sa.func.coalesce(sa.func.sum(d.initial_outstanding_cents).filter(called), 0),
-        sa.func.count().filter(reached),
-        sa.func.coalesce(sa.func.sum(d.initial_outstanding_cents).filter(reached), 0),
-        sa.func.count().filter(d.queue_state.in_(TO_CALL_STATES)),
-        sa.func.coalesce(sa.func.sum(d.total_outstanding_cents).filter(d.queue_state.in_(TO_CALL_STATES)), 0),
-        sa.func.count().filter(d.queue_state == QueueState.UNREACHABLE),
-        sa.func.coalesce(sa.func.sum(d.total_outstanding_cents).filter(d.queue_state == QueueState.UNREACHABLE), 0),
-        sa.func.count().filter(not_reached),
-        sa.func.coalesce(sa.func.sum(d.total_outstanding_cents).filter(not_reached), 0),
+        sa.func.count().filter(placed),
+        sa.func.count().filter(called), total(d.initial_outstanding_cents, called),
+        sa.func.count().filter(reached), total(d.initial_outstanding_cents, reached),
+        sa.func.count().filter(remaining), total(d.total_outstanding_cents, remaining),
+        sa.func.count().filter(unreachable), total(d.total_outstanding_cents, unreachable),
+        sa.func.count().filter(not_reached, placed), total(d.total_outstanding_cents, sa.and_(not_reached, placed)),
+        sa.func.count().filter(~placed), total(d.initial_outstanding_cents, ~placed),
+        sa.func.count().filter(d.queue_state == QueueState.WRONG_NUMBER),
     ).select_from(d).outerjoin(calls, calls.c.debtor_id == d.id).where(d.campaign_id == campaign_id))
     (f.debtors_placed, f.debtors_worked, f.amount_worked_cents, f.debtors_reached, f.amount_reached_cents,
      f.debtors_remaining, f.amount_remaining_cents, f.debtors_unreachable, f.amount_unreachable_cents,
-     f.debtors_not_reached, f.amount_not_reached_cents) = (int(v or 0) for v in row)
+     f.debtors_not_reached, f.amount_not_reached_cents, f.credit_balances, f.credit_balances_cents,
+     f.numbers_to_find) = (int(v or 0) for v in row)
 
     f.invoices_placed, f.amount_placed_cents, f.outstanding_now_cents = (int(v or 0) for v in _one(session, sa.select(
         sa.func.count(), sa.func.coalesce(sa.func.sum(Invoice.initial_outstanding_cents), 0),
         sa.func.coalesce(sa.func.sum(Invoice.outstanding_cents), 0),
-    ).where(Invoice.campaign_id == campaign_id)))
+    ).join(DebtorAccount, DebtorAccount.id == Invoice.debtor_id)
+        .where(Invoice.campaign_id == campaign_id, DebtorAccount.initial_outstanding_cents > 0)))
+    f.numbers_proved_wrong = int(session.scalar(
+        sa.select(sa.func.count()).select_from(Phone).join(DebtorAccount, DebtorAccount.id == Phone.debtor_id)
+        .where(DebtorAccount.campaign_id == campaign_id, Phone.status == PhoneStatus.WRONG)) or 0)
 
     f.calls, f.completed_calls = (int(v or 0) for v in _one(session, sa.select(
-        sa.func.count(), sa.func.count().filter(CallAttempt.result == COMPLETED_CALL),
+        sa.func.count(), sa.func.count().filter(COMPLETED_CALL),
     ).where(CallAttempt.campaign_id == campaign_id)))
 
     for status, count, amount, paid in session.execute(
@@ -217,10 +236,12 @@ def file_quality(session: Session, campaign_id: int) -> dict:
             "details": batch.quality or {}}
 
 
-def motive_breakdown(session: Session, campaign_id: int) -> list[MotiveRow]:
-    """One row per non-payment motive recorded (cancelled ones left out), largest amount first."""
+def motive_breakdown(session: Session, campaign_id: int, language: str = "fr") -> list[MotiveRow]:
+    """One row per non-payment motive recorded (cancelled ones left out), largest amount first, labelled in
+    ``language`` (fr or en) from the client's taxonomy."""
+    label_column = Motive.label_en if language == "en" else Motive.label_fr
     rows = session.execute(
-        sa.select(Motive.code, Motive.parent_code, Motive.label_fr,
+        sa.select(Motive.code, Motive.parent_code, label_column,
                   sa.func.count(sa.distinct(InvoiceMotive.invoice_id)),
                   sa.func.count(sa.distinct(InvoiceMotive.debtor_id)),
                   sa.func.sum(_motive_amount()),
@@ -228,13 +249,12 @@ def motive_breakdown(session: Session, campaign_id: int) -> list[MotiveRow]:
         .select_from(InvoiceMotive).join(Motive, Motive.id == InvoiceMotive.motive_id)
         .join(Invoice, Invoice.id == InvoiceMotive.invoice_id)
         .where(InvoiceMotive.campaign_id == campaign_id, InvoiceMotive.status != MotiveStatus.CANCELLED)
-        .group_by(Motive.code, Motive.parent_code, Motive.label_fr)
+        .group_by(Motive.code, Motive.parent_code, label_column)
     ).all()
     parents = {code for _, code, *_ in rows if code}
-    labels = dict(session.execute(sa.select(Motive.code, Motive.label_fr).where(Motive.code.in_(parents))).all()) \
+    labels = dict(session.execute(sa.select(Motive.code, label_column).where(Motive.code.in_(parents))).all()) \
         if parents else {}
-    placed = int(session.scalar(sa.select(sa.func.sum(Invoice.initial_outstanding_cents))
-                                 .where(Invoice.campaign_id == campaign_id)) or 0)
+    placed = campaign_figures_placed(session, campaign_id)
     result = [
         MotiveRow(code=code, family=labels.get(parent, label) if parent else label, label=label,
                   invoices=int(inv), debtors=int(deb), amount_cents=int(amount or 0), open_invoices=int(open_ or 0),
@@ -242,6 +262,14 @@ def motive_breakdown(session: Session, campaign_id: int) -> list[MotiveRow]:
         for code, parent, label, inv, deb, amount, open_ in rows
     ]
     return sorted(result, key=lambda r: (-r.amount_cents, r.code))
+
+
+def campaign_figures_placed(session: Session, campaign_id: int) -> int:
+    """The amount placed (see the module's definitions)."""
+    return int(session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Invoice.initial_outstanding_cents), 0))
+        .join(DebtorAccount, DebtorAccount.id == Invoice.debtor_id)
+        .where(Invoice.campaign_id == campaign_id, DebtorAccount.initial_outstanding_cents > 0)) or 0)
 
 
 def promises_by_week(session: Session, campaign_id: int) -> list[tuple[date, int, int]]:
@@ -270,14 +298,51 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
+@dataclass
+class DayFigures:
+    """One calendar day of a campaign (its time zone), or of one agent in it."""
+    day: date
+    calls: int = 0
+    completed_calls: int = 0
+    promises: int = 0
+    promised_cents: int = 0
+
+
+def day_figures(session: Session, campaign_id: int, agent_id: int | None = None,
+                day: date | None = None) -> list[DayFigures]:
+    """Calls, completed calls and promises made per day (oldest first), for the campaign or one agent; the
+    agent's day counter, the dashboard's chart and ``flask campaign figures --day`` all read this."""
+    zone = clock.zone(session.get(Campaign, campaign_id)).key
+    days: dict[date, DayFigures] = {}
+    a_day = day_of(session, CallAttempt.started_at, zone)
+    calls = sa.select(a_day, sa.func.count(), sa.func.count().filter(COMPLETED_CALL)).where(
+        CallAttempt.campaign_id == campaign_id)
+    p_day = day_of(session, Promise.created_at, zone)
+    made = sa.select(p_day, sa.func.count(), sa.func.coalesce(sa.func.sum(Promise.amount_cents), 0)).where(
+        Promise.campaign_id == campaign_id, LIVE_PROMISE)
+    if agent_id is not None:
+        calls, made = calls.where(CallAttempt.agent_id == agent_id), made.where(Promise.agent_id == agent_id)
+    if day is not None:
+        calls, made = calls.where(a_day == _day_value(session, day)), made.where(p_day == _day_value(session, day))
+    for value, count, done in session.execute(calls.group_by(a_day)):
+        row = days.setdefault(_as_date(value), DayFigures(_as_date(value)))
+        row.calls, row.completed_calls = int(count), int(done)
+    for value, count, cents in session.execute(made.group_by(p_day)):
+        row = days.setdefault(_as_date(value), DayFigures(_as_date(value)))
+        row.promises, row.promised_cents = int(count), int(cents or 0)
+    if day is not None and day not in days:
+        days[day] = DayFigures(day)
+    return [days[k] for k in sorted(days)]
+
+
+def _day_value(session: Session, day: date):
+    """A day to compare with ``day_of``: a date on PostgreSQL, its ISO text on SQLite."""
+    return day if session.get_bind().dialect.name == "postgresql" else day.isoformat()
+
+
 def completed_calls_by_day(session: Session, campaign_id: int) -> list[tuple[date, int, int]]:
     """(day, calls, completed calls) for every day with calls, oldest first."""
-    day = day_of(session, CallAttempt.started_at)
-    rows = session.execute(
-        sa.select(day, sa.func.count(), sa.func.count().filter(CallAttempt.result == COMPLETED_CALL))
-        .where(CallAttempt.campaign_id == campaign_id).group_by(day).order_by(day)
-    ).all()
-    return [(_as_date(d), int(c), int(done)) for d, c, done in rows]
+    return [(d.day, d.calls, d.completed_calls) for d in day_figures(session, campaign_id) if d.calls]
 
 
 def agent_figures(session: Session, campaign_id: int) -> list[AgentRow]:
@@ -289,14 +354,14 @@ def agent_figures(session: Session, campaign_id: int) -> list[AgentRow]:
 
     a = CallAttempt
     for agent_id, name, calls, contacts, talk, timed in session.execute(
-        sa.select(a.agent_id, User.name, sa.func.count(), sa.func.count().filter(a.result == COMPLETED_CALL),
+        sa.select(a.agent_id, User.name, sa.func.count(), sa.func.count().filter(COMPLETED_CALL),
                   sa.func.sum(a.duration_seconds), sa.func.count(a.duration_seconds))
         .outerjoin(User, User.id == a.agent_id).where(a.campaign_id == campaign_id).group_by(a.agent_id, User.name)
     ):
         r = row(agent_id, name)
         r.calls, r.contacts, r.talk_seconds, r.timed_calls = int(calls), int(contacts), int(talk or 0), int(timed)
 
-    day = day_of(session, a.started_at)
+    day = day_of(session, a.started_at, clock.zone(session.get(Campaign, campaign_id)).key)
     spans = sa.select(
         a.agent_id.label("agent_id"),
         (sa.func.max(epoch_seconds(session, sa.func.coalesce(a.ended_at, a.started_at)))

@@ -4,16 +4,19 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..clock import DEFAULT_TIMEZONE
+
 
 def dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def day_of(session: Session, column):
-    """The calendar day of a timestamp: in Europe/Paris on PostgreSQL, in UTC on SQLite (no time zones)."""
+def day_of(session: Session, column, zone: str = DEFAULT_TIMEZONE):
+    """The calendar day of a timestamp in ``zone`` (the campaign's time zone), the same on both databases
+    (SQLite through the ``local_date`` function ``campaigns.db`` gives each connection)."""
     if dialect(session) == "postgresql":
-        return sa.cast(sa.func.timezone("Europe/Paris", column), sa.Date)
-    return sa.func.date(column)
+        return sa.cast(sa.func.timezone(zone, column), sa.Date)
+    return sa.func.local_date(column, zone)
 
 
 def text_agg(session: Session, column, separator: str = ", "):

@@ -157,7 +157,7 @@ def test_an_idle_session_expires_and_the_next_request_goes_to_the_login_page(app
     clock.offset = idle + 60
     response = web.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    htmx = web.get("/console/day", htmx=True)
+    htmx = web.get("/console/campaigns/1/day", htmx=True)
     assert htmx.status_code == 401 and "/login" in htmx.headers["HX-Redirect"]
 
 

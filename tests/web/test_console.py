@@ -337,7 +337,7 @@ def test_the_day_counter_counts_calls_contacts_and_promises(web, desk, db):
     web.post(f"{desk.url}/debtors/{debtor_id}/outcome", {
         "outcome": "contact", "promise_on": "1", "promise_date": (date.today() + timedelta(days=5)).isoformat(),
         "promise_amount": "1 000,00", "promise_method": "virement"}, htmx=True)
-    counter = web.get("/console/day", htmx=True).text
+    counter = web.get(f"{desk.url}/day", htmx=True).text
     assert 'data-figure="calls">1<' in counter and 'data-figure="contacts">1<' in counter
     assert 'data-figure="promises">1<' in counter and "1\u202f000,00\u00a0€" in counter
 
