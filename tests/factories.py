@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from campaigns import accounts
+from campaigns import accounts, clock
 from campaigns.models import (
     Campaign, CampaignStatus, ClientCompany, DebtorAccount, Invoice, Phone, Role,
 )
@@ -40,7 +40,7 @@ class Factory:
 
     def campaign(self, client_company=None, agents=(), status=CampaignStatus.ACTIVE, **kw) -> Campaign:
         ensure_default_taxonomy(self.session)
-        today = date.today()
+        today = clock.today()
         campaign = Campaign(
             client_company_id=(client_company or self.client_company()).id,
             name=kw.pop("name", f"Campagne {next(_seq)}"), status=status,
@@ -67,7 +67,7 @@ class Factory:
             parsed = phonenumbers.parse(raw, "FR")
             self.session.add(Phone(debtor_id=debtor.id, raw=raw, position=position,
                                    e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)))
-        today = date.today()
+        today = clock.today()
         for i, (cents, days_late) in enumerate(invoices):
             due = today - timedelta(days=days_late)
             self.session.add(Invoice(campaign_id=campaign.id, debtor_id=debtor.id, number=f"F{n:05d}-{i + 1}",

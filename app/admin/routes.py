@@ -10,6 +10,7 @@ from ..auth.permissions import roles_required
 from ..errors import domain_message
 from ..extensions import db
 from . import bp
+from .labels import ACTION_LABELS
 from .forms import UserForm
 
 
@@ -65,4 +66,4 @@ def audit_log():
                               before_id=request.args.get("before", type=int))
     older = rows[-1][0].id if len(rows) == audit.PAGE_SIZE else None
     return render_template("admin/audit.html", rows=rows, campaign_id=campaign_id, action=action or "",
-                           older=older)
+                           older=older, action_labels=ACTION_LABELS)

@@ -54,6 +54,16 @@ class _Writer:
             self.dbapi.executemany(sql, ([value(v) for v in row] for row in rows))
 
 
+def first_state(draft) -> QueueState:
+    """Where a debtor starts: nothing owed is paid; no dialable number goes straight to the numbers to find
+    (no agent is handed a card it cannot call); otherwise ready."""
+    if draft.total_cents <= 0:
+        return QueueState.PAID
+    if not any(phone[1] for phone in draft.phones.values()):
+        return QueueState.WRONG_NUMBER
+    return QueueState.READY
+
+
 def load(session: Session, campaign_id: int, batch_id: int, result: CheckResult, progress=None) -> dict[str, int]:
     """Insert the debtors, their phones and invoices of ``result``; return {grouping key: debtor id}."""
     session.flush()
@@ -66,8 +76,7 @@ def load(session: Session, campaign_id: int, batch_id: int, result: CheckResult,
         (campaign_id, d.key[:300], d.customer_code and d.customer_code[:80], d.company_name, d.siren,
          ", ".join(d.contacts)[:500] or None, ", ".join(d.emails)[:500] or None, d.segment, "fr", d.comment,
          any(p[1] for p in d.phones.values()), d.total_cents, d.total_cents, d.open_count,
-         writer.value(d.oldest_due), (QueueState.READY if d.total_cents > 0 else QueueState.PAID).value,
-         0.0, 0, 0, 0, now_value, now_value, 1)
+         writer.value(d.oldest_due), first_state(d).value, 0.0, 0, 0, 0, now_value, now_value, 1)
         for d in drafts))
     if progress:
         progress(len(drafts))

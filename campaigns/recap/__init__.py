@@ -99,7 +99,7 @@ def write_recap(session: Session, campaign_id: int, target, final: bool = False,
     sheet = SheetWriter(workbook, formats, "Appels", APPELS)
     sheet.header()
     for at, agent, code, company, phone, result, outcome, duration, notes in queries.calls(session, campaign_id):
-        sheet.write((at, agent, code, company, phone, L.RESULT.get(result), outcome, duration, notes))
+        sheet.write((at, agent, code, company, phone, L.RESULT.get(result), L.OUTCOME.get(outcome), duration, notes))
     sheet.finish()
     totals["Appels"] = sheet.row - 1
 

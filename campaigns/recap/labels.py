@@ -20,6 +20,9 @@ INVOICE = {
     InvoiceStatus.OPEN: "ouverte", InvoiceStatus.PROMISED: "promesse", InvoiceStatus.DISPUTED: "en litige",
     InvoiceStatus.PAID: "payée", InvoiceStatus.CANCELLED: "annulée",
 }
+# What a call produced beyond its result (``CallAttempt.outcome``, ``DebtorAccount.last_result``).
+OUTCOME = {"promise": "promesse", "plan": "échéancier", "already_paid": "déjà payé", "motive": "motif",
+           "callback": "rappel"}
 MOTIVE = {MotiveStatus.OPEN: "ouvert", MotiveStatus.RESOLVED: "résolu", MotiveStatus.CANCELLED: "annulé"}
 QUEUE = {
     QueueState.READY: "à appeler", QueueState.CALLBACK: "rappel prévu", QueueState.PROMISED: "promesse",

@@ -34,6 +34,7 @@ from ..models import (
     Phone, PhoneStatus, QueueState, User,
 )
 from .. import clock, states
+from ..money import decimal_string
 from .sqlhelp import day_of, epoch_seconds
 
 COMPLETED_RESULTS = (ContactResult.RIGHT_PARTY, ContactResult.REFUSAL)
@@ -121,6 +122,31 @@ class CampaignFigures:
 
     def status(self, status: PromiseStatus) -> tuple[int, int, int]:
         return self.by_status.get(status.value, (0, 0, 0))
+
+
+def as_dict(f: CampaignFigures) -> dict:
+    """Every figure by its name, money as decimal strings (``…_cents`` fields lose the suffix), for machines."""
+    out: dict = {}
+    for name in f.__dataclass_fields__:
+        value = getattr(f, name)
+        if name in ("by_status", "quality"):
+            continue
+        if name.endswith("_cents"):
+            out[name[:-len("_cents")]] = decimal_string(value)
+        else:
+            out[name] = value
+    out["promises_by_status"] = {status: {"count": count, "amount": decimal_string(amount),
+                                          "paid": decimal_string(paid)}
+                                 for status, (count, amount, paid) in sorted(f.by_status.items())}
+    for rate in ("right_party_rate", "promise_rate", "progress_rate"):
+        value = getattr(f, rate)
+        out[rate] = None if value is None else round(value, 4)
+    return out
+
+
+def day_dict(d: "DayFigures") -> dict:
+    return {"calls": d.calls, "completed_calls": d.completed_calls, "promises": d.promises,
+            "promised": decimal_string(d.promised_cents)}
 
 
 def _one(session: Session, query) -> sa.Row:

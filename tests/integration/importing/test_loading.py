@@ -108,8 +108,9 @@ def test_a_debtor_owing_nothing_is_imported_as_paid(session, make, tmp_path):
     campaign = make.campaign()
     (tmp_path / "in").mkdir()
     path = tmp_path / "in" / "credit.csv"
-    path.write_text("Code client;Raison sociale;N° facture;Échéance;Solde\nX1;Avoirs SA;AV1;01/06/2026;-50,00\n"
-                    "X2;Dette SA;F1;01/06/2026;100,00\n", encoding="utf-8")
+    path.write_text("Code client;Raison sociale;Tél;N° facture;Échéance;Solde\n"
+                    "X1;Avoirs SA;01 42 68 53 00;AV1;01/06/2026;-50,00\n"
+                    "X2;Dette SA;01 42 68 53 01;F1;01/06/2026;100,00\n", encoding="utf-8")
     batch = service.store_upload(session, campaign, "credit.csv", path.read_bytes(), str(tmp_path))
     service.check(session, batch)
     service.apply(session, batch)
@@ -129,3 +130,24 @@ def test_a_large_text_file_checked_in_chunks_gives_the_same_answer(session, make
     chunked = service.check(session, batch).as_dict()
     assert chunked == whole
     assert (chunked["accepted"], chunked["rejected"], chunked["skipped"]) == (12, 3, 7)
+
+
+def test_a_debtor_with_no_dialable_number_goes_straight_to_the_numbers_to_find(session, make, tmp_path):
+    from campaigns.importing import service
+    from campaigns.models import DebtorAccount, ImportKind, QueueState
+    from campaigns.supervision import numbers_to_find
+
+    campaign = make.campaign()
+    text = ("Code client;Raison sociale;Téléphone;N° facture;Échéance;Reste dû\n"
+            "A1;Alpha;01 42 68 53 00;F1;01/06/2026;100,00\n"
+            "B1;Beta;;F2;01/06/2026;200,00\n"
+            "C1;Gamma;12;F3;01/06/2026;300,00\n")
+    batch = service.store_upload(session, campaign, "f.csv", text.encode(), str(tmp_path), kind=ImportKind.INITIAL)
+    service.check(session, batch)
+    service.apply(session, batch)
+    session.flush()
+    states = dict(session.execute(sa.select(DebtorAccount.customer_code, DebtorAccount.queue_state)
+                                  .where(DebtorAccount.campaign_id == campaign.id)).all())
+    assert states == {"A1": QueueState.READY, "B1": QueueState.WRONG_NUMBER, "C1": QueueState.WRONG_NUMBER}
+    assert {n.customer_code for n in numbers_to_find(session, campaign.id)} == {"B1", "C1"}
+    assert batch.quality["debtors_without_phone"] == 2

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from campaigns import promises, queue
+from campaigns import clock, promises, queue
 from campaigns.errors import DomainError
 from campaigns.importing import service
 from campaigns.models import (AuditEntry, ContactResult, DebtorAccount, ImportKind, Invoice, InvoiceChange,
@@ -190,7 +190,7 @@ def test_a_promise_partly_paid_by_an_update_file_is_partly_kept_with_the_same_bo
     queue.open_debtor(session, alpha.id, agent.id, now=now)
     record_outcome(session, alpha.id, agent.id, OutcomeInput(
         result=ContactResult.RIGHT_PARTY, promise=PromiseInput(
-            promised_date=date.today(), amount_cents=150_000, method=PaymentMethod.TRANSFER)), now=now)
+            promised_date=clock.today(campaign), amount_cents=150_000, method=PaymentMethod.TRANSFER)), now=now)
     session.commit()
     tomorrow = now + timedelta(days=1)
     batch = upload(session, campaign, PAYMENTS_HEAD + f"F1;600,00;{TODAY};virement\n", tmp_path,
