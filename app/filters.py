@@ -33,7 +33,14 @@ def hour(value):
     return value.astimezone(PARIS).strftime("%H:%M")
 
 
+def decimal(value, places: int = 1) -> str:
+    """A number in the user's language: 29,2 in French, 29.2 in English."""
+    from flask_babel import format_decimal
+    return format_decimal(round(value or 0, places), format="#,##0." + "0" * places)
+
+
 def register(app):
+    app.add_template_filter(decimal)
     app.add_template_filter(money)
     app.add_template_filter(day)
     app.add_template_filter(moment)

@@ -63,7 +63,7 @@ def dashboard(campaign_id: int):
     if htmx:
         return render_template("supervision/_figures.html", campaign=campaign, **context)
     return render_template(
-        "supervision/dashboard.html", campaign=campaign, disputes=supervision.open_disputes(db.session, campaign.id),
+        "supervision/dashboard.html", campaign=campaign, disputes=supervision.open_disputes(db.session, campaign.id, language=get_locale().language),
         numbers=supervision.numbers_to_find(db.session, campaign.id),
         can_manage=current_user.role in STAFF, final_done=final_recap_produced(db.session, campaign.id),
         background_above=current_app.config.get("RECAP_BACKGROUND_ABOVE", 50_000), **context)
@@ -74,7 +74,7 @@ def dashboard(campaign_id: int):
 def disputes(campaign_id: int):
     """The open disputes the client must answer."""
     campaign = _campaign(campaign_id)
-    context = {"campaign": campaign, "disputes": supervision.open_disputes(db.session, campaign.id),
+    context = {"campaign": campaign, "disputes": supervision.open_disputes(db.session, campaign.id, language=get_locale().language),
                "can_manage": current_user.role in STAFF}
     if htmx:
         return render_template("supervision/_disputes.html", **context)
@@ -99,7 +99,7 @@ def resolve_dispute(campaign_id: int, motive_id: int):
         db.session.commit()
     if htmx:
         return render_template("supervision/_disputes.html", campaign=campaign, error=error, can_manage=True,
-                               disputes=supervision.open_disputes(db.session, campaign.id)), 409 if error else 200
+                               disputes=supervision.open_disputes(db.session, campaign.id, language=get_locale().language)), 409 if error else 200
     flash(error or _("Dispute marked as resolved."), "error" if error else "success")
     return redirect(url_for("supervision.dashboard", campaign_id=campaign.id), 303)
 

@@ -12,7 +12,7 @@ import phonenumbers
 
 from ..errors import N_
 from . import columns, parsing
-from .header import is_blank, is_total
+from .header import is_blank, is_total, total_kind
 from .parsing import Unreadable, text
 
 
@@ -46,6 +46,64 @@ class DebtorDraft:
 
 
 @dataclass
+class FileTotals:
+    """The file's own total lines, compared with the rows above them (accepted and rejected alike)."""
+    grand_total: int | None = None          # cents, from a grand-total line
+    grand_row: int | None = None
+    rows_cents: int = 0                     # every invoice row's amount that could be read
+    unreadable_rows: list[int] = field(default_factory=list)   # rejected rows whose amount could not be read
+    subtotals: list[tuple[int, int, int]] = field(default_factory=list)   # (row, file cents, rows' cents)
+    outside_rows: list[int] = field(default_factory=list)  # rows below the last subtotal, in none of them
+    _section: int = 0
+    _section_rows: list[int] = field(default_factory=list)
+
+    @property
+    def difference(self) -> int | None:
+        """The grand total minus the rows' amounts; None when the file has no grand total."""
+        return None if self.grand_total is None else self.grand_total - self.rows_cents
+
+    @property
+    def subtotals_off(self) -> list[tuple[int, int, int]]:
+        return [s for s in self.subtotals if s[1] != s[2]]
+
+    def as_dict(self) -> dict:
+        from ..money import decimal_string
+        return {"file_total": None if self.grand_total is None else decimal_string(self.grand_total),
+                "rows_total": decimal_string(self.rows_cents),
+                "difference": None if self.difference is None else decimal_string(self.difference),
+                "unreadable_rows": self.unreadable_rows[:50], "rows_outside_subtotals": self.outside_rows[:50],
+                "subtotals_checked": len(self.subtotals),
+                "subtotals_off": [{"row": r, "file": decimal_string(f), "rows": decimal_string(c)}
+                                  for r, f, c in self.subtotals_off[:50]]}
+
+    def as_record(self) -> dict:
+        """The same in cents, kept with the batch's quality."""
+        return {"file_total_cents": self.grand_total, "rows_cents": self.rows_cents,
+                "difference_cents": self.difference, "unreadable_rows": self.unreadable_rows[:50],
+                "rows_outside_subtotals": self.outside_rows[:50],
+                "subtotals_checked": len(self.subtotals), "subtotals_off": [list(s) for s in self.subtotals_off[:50]]}
+
+    def add_row(self, cents: int | None, row: int) -> None:
+        self._section_rows.append(row)
+        if cents is None:
+            self.unreadable_rows.append(row)
+            return
+        self.rows_cents += cents
+        self._section += cents
+
+    def add_total(self, kind: str, cents: int | None, row: int) -> None:
+        if cents is None:
+            return
+        if kind == "grand":
+            self.grand_total, self.grand_row = cents, row
+            if self.subtotals:
+                self.outside_rows = list(self._section_rows)
+        else:
+            self.subtotals.append((row, cents, self._section))
+        self._section, self._section_rows = 0, []
+
+
+@dataclass
 class CheckResult:
     header: list[str]
     rows_read: int = 0
@@ -56,6 +114,11 @@ class CheckResult:
     # (debtor key, number, invoice date, due date, amount cents, outstanding cents, currency, source row)
     invoices: list[tuple] = field(default_factory=list)
     currency: str = "EUR"
+    totals: "FileTotals" = None
+
+    def __post_init__(self):
+        if self.totals is None:
+            self.totals = FileTotals()
 
     @property
     def rejected(self) -> int:
@@ -80,8 +143,19 @@ class CheckResult:
         return {"rows_read": self.rows_read, "accepted": self.accepted, "rejected": self.rejected,
                 "skipped": self.skipped, "debtors": len(self.debtors), "invoices": len(self.invoices),
                 "total_outstanding": decimal_string(self.total_outstanding_cents), "currency": self.currency,
-                "quality": self.quality(),
+                "quality": self.quality(), **self.totals.as_dict(),
                 "rejections": [{"row": r.row, "column": r.column, "reason": r.reason} for r in self.rejections]}
+
+
+def _cents(row, *columns_) -> int | None:
+    """The first readable amount among these columns of a row (a total line, a rejected row), else None."""
+    for i in columns_:
+        if i is not None and i < len(row) and text(row[i]):
+            try:
+                return parsing.amount_cents(row[i])
+            except Unreadable:
+                return None
+    return None
 
 
 MSG_AMOUNT = N_("unreadable amount: “{value}”")
@@ -173,6 +247,7 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
         debtors = result.debtors
         invoices = result.invoices
         rejections = result.rejections
+        totals = result.totals
         data = [row if len(row) >= width else list(row) + [""] * (width - len(row)) for row in data]
         n = len(data)
 
@@ -201,9 +276,11 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
                 continue
             if not number and is_total(row):
                 result.skipped += 1
+                totals.add_total(total_kind(row), _cents(row, i_out, i_amount), row_number)
                 continue
 
             def reject(column_index, message, **params):
+                totals.add_row(_cents(row, i_out, i_amount), row_number)
                 rejections.append(Rejection(row_number, header[column_index] if column_index is not None else None,
                                             tr[message].format(**params), [text(c) for c in row],
                                             number=number[:80] or None, debtor_key=rough_key))
@@ -266,6 +343,7 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
                 if i_siren is not None:
                     debtor.siren = siren or parsing.siren(row[i_siren])
             elif number in debtor.numbers:
+                totals.add_row(outstanding, row_number)
                 rejections.append(Rejection(row_number, header[i_number],
                                             tr[MSG_DUPLICATE].format(row=debtor.numbers[number]),
                                             [text(c) for c in row], duplicate=True))
@@ -299,6 +377,7 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
                     debtor.oldest_due = due
             cur = (text(row[i_cur]).upper()[:3] if i_cur is not None else "") or currency
             invoices.append((key, number[:80], invoice_date, due, amount, outstanding, cur, row_number))
+            totals.add_row(outstanding, row_number)
             result.accepted += 1
         result.rows_read += n
 

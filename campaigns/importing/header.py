@@ -29,6 +29,17 @@ def is_blank(row) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
 
 
+_GRAND = re.compile(r"^\s*(grand total|total g[ée]n[ée]ral|total balance|total\s*:?\s*$)", re.I)
+
+
+def total_kind(row) -> str | None:
+    """"grand" for the file's grand total line, "sub" for a subtotal (per customer...), None otherwise."""
+    labels = [c for c in row if isinstance(c, str) and _TOTAL.match(c)]
+    if not labels:
+        return None
+    return "grand" if any(_GRAND.match(c) for c in labels) else "sub"
+
+
 def is_total(row) -> bool:
     """A subtotal or grand-total line: a cell starting with "Total" and no invoice on it."""
     return any(isinstance(c, str) and _TOTAL.match(c) for c in row)

@@ -205,7 +205,7 @@ def _record_counts(batch: ImportBatch, result) -> None:
         return
     batch.debtors_count, batch.invoices_count = len(result.debtors), len(result.invoices)
     batch.total_outstanding_cents = result.total_outstanding_cents
-    batch.quality = result.quality()
+    batch.quality = {**result.quality(), "reconciliation": result.totals.as_record()}
     batch.progress_total = len(result.debtors) + len(result.invoices)
 
 

@@ -31,13 +31,15 @@ class DisputeRow:
     created_at: datetime
 
 
-def open_disputes(session: Session, campaign_id: int, limit: int | None = 200) -> list[DisputeRow]:
-    """Open blocking motives (disputes, missing documents...) oldest first: what the client must answer."""
+def open_disputes(session: Session, campaign_id: int, limit: int | None = 200, language: str = "fr") -> list[DisputeRow]:
+    """Open blocking motives (disputes, missing documents...) oldest first: what the client must answer,
+    each motive labelled in ``language`` (fr or en)."""
     query = (
         sa.select(InvoiceMotive.id, InvoiceMotive.debtor_id, DebtorAccount.customer_code, DebtorAccount.company_name,
                   DebtorAccount.contact_names, Invoice.number,
                   sa.func.coalesce(InvoiceMotive.disputed_amount_cents, Invoice.initial_outstanding_cents),
-                  Motive.label_fr, InvoiceMotive.details, InvoiceMotive.documents_requested, User.name,
+                  Motive.label_en if language == "en" else Motive.label_fr, InvoiceMotive.details,
+                  InvoiceMotive.documents_requested, User.name,
                   InvoiceMotive.created_at)
         .join(Motive, Motive.id == InvoiceMotive.motive_id)
         .join(Invoice, Invoice.id == InvoiceMotive.invoice_id)

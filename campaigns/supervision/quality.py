@@ -16,7 +16,7 @@ class QualityLine:
     label_fr: str
     label_en: str
     value: int | float
-    kind: str            # "int" or "percent"
+    kind: str            # "int", "percent" or "money" (cents)
 
     def label(self, language: str = "fr") -> str:
         return self.label_en if language == "en" else self.label_fr
@@ -41,6 +41,14 @@ def quality_lines(f: CampaignFigures) -> list[QualityLine]:
             QualityLine("without_email", "Débiteurs sans e-mail", "Debtors without an e-mail",
                         details.get("share_without_email", 0.0), "percent"),
             QualityLine("duplicates", "Lignes en double", "Duplicate rows", details.get("duplicates", 0), "int"),
+        ]
+    reconciliation = details.get("reconciliation") or {}
+    if reconciliation.get("file_total_cents") is not None:
+        lines += [
+            QualityLine("file_total", "Total indiqué par le fichier", "Total stated by the file",
+                        reconciliation["file_total_cents"], "money"),
+            QualityLine("difference", "Écart avec les lignes du fichier", "Difference with the file's rows",
+                        reconciliation["difference_cents"], "money"),
         ]
     lines += [
         QualityLine("proved_wrong", "Numéros révélés faux par les appels", "Numbers the calls proved wrong",

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -102,6 +104,7 @@ def test_the_calling_screen_shows_the_card_with_invoices_total_and_tel_links(web
     assert 'href="tel:+33142685300"' in page.text
     assert "01 42 68 53 00" in page.text
     assert "13\u202f000,50\u00a0€" in page.text  # the total, French style
+    assert re.search(r"Priorité \d+,\d<", page.text)   # in words and numbers of the user's language
     assert 'data-debtor="%d"' % debtor_id in page.text
     fragment = web.get(desk.url, htmx=True)
     assert "<html" not in fragment.text and 'id="workspace"' in fragment.text

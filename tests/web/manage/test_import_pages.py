@@ -202,3 +202,12 @@ def test_a_large_file_is_checked_in_the_background_and_the_page_follows_it(web, 
     page = web.get(batch_url).get_data(as_text=True)
     assert 'id="count-accepted">12<' in page and "montant illisible" in page
     assert db.scalar(sa.select(ImportBatch.status)) is ImportStatus.CHECKED
+
+
+def test_the_check_page_compares_the_files_own_total_with_its_rows(web, app_make, db):
+    manager(web, app_make)
+    campaign = app_make.campaign(status=CampaignStatus.DRAFT)
+    page = web.get(_map_and_check(web, campaign, "sage_balance_cp1252.csv", "initial")).get_data(as_text=True)
+    page = page.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Le total du fichier (34 059,57 €) diffère de la somme de ses lignes (37 296,07 €) de -3 236,50 €" in page
+    assert "Lignes sous le dernier sous-total, comptées dans aucun sous-total : 22, 23, 24." in page
