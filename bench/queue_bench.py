@@ -3,7 +3,8 @@
     .venv/bin/python bench/queue_bench.py [--seconds 20] [--debtors 330000] [--invoices 1000000]
 
 PostgreSQL (database ``relance_queue_bench``, recreated; data loaded with COPY) and SQLite (bench/data/).
-Prints claims/s and p50/p99 of the claim (statement + commit) per concurrency, and the ratio to the floor.
+Prints claims/s and p50/p99 of the claim (statement + commit) per concurrency, and the ratios to the floor
+and to the ceiling (the issue's target: claim_next + record_outcome at least 0.8 x the ceiling).
 Four loops per level: the bare locking statement alone (the floor); the same statement followed by the
 least a "no answer" must write, in Core with no rule (the ceiling of any claim + record on this machine);
 the bare statement followed by the product's ``record_outcome`` (what ``claim_next`` costs over the bare
@@ -232,15 +233,19 @@ def bench(name, url, loader, levels, args, debtor_rows, invoice_rows):
         s.commit()
         print(f"{name}: recompute_campaign over all debtors: {time.perf_counter() - t:.2f} s")
     engine.dispose()
-    print(f"{'':4}{'agents':>6} {'mode':>26} {'claims/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'vs floor':>8}")
+    print(f"{'':4}{'agents':>6} {'mode':>26} {'claims/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'vs floor':>8} "
+          f"{'vs ceiling':>10}")
     for agents in levels:
         floor = run(url, campaign_id, agent_ids, agents, args.seconds, "floor")
         print(f"{'':4}{agents:>6} {'bare locking statement':>26} {floor[0]:9.0f} {floor[1]:7.2f} {floor[2]:7.2f}")
+        ceiling = None
         for mode, label in (("ceiling", "bare claim + Core record"), ("bare+record", "bare claim + record"),
                             ("full", "claim_next + record")):
             got = run(url, campaign_id, agent_ids, agents, args.seconds, mode)
+            ceiling = got if mode == "ceiling" else ceiling
+            versus = f"{got[0] / ceiling[0]:10.2f}" if mode != "ceiling" and ceiling[0] else ""
             print(f"{'':4}{agents:>6} {label:>26} {got[0]:9.0f} {got[1]:7.2f} {got[2]:7.2f} "
-                  f"{got[0] / floor[0] if floor[0] else 0:8.2f}")
+                  f"{got[0] / floor[0] if floor[0] else 0:8.2f} {versus}")
 
 
 def main():

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, calendar, clock, outcome_checks, priority, promises, queue, rules
+from . import audit, calendar, clock, outcome_checks, priority, promises, queue, rules, taxonomy
 from .errors import N_, Conflict, NotFound
 from .models import (Callback, CallbackStatus, CallAttempt, Campaign, ContactResult, DebtorAccount, InvoiceMotive,
                      InvoiceStatus, PaymentMethod, Promise, QueueState)
@@ -68,14 +68,18 @@ class OutcomeInput:
 
 @functools.cache
 def _lock_statement(with_key: bool):
-    """Lock the debtor; say whether this request was already recorded and whether a callback is pending.
+    """Lock the debtor, load its campaign; say whether this request was already recorded and whether a callback
+    is pending.
 
     Built once (building it costs more Python than running it); values are bound.
     """
     recorded = (sa.select(CallAttempt.id).where(CallAttempt.request_key == sa.bindparam("lock_request_key"))
                 .scalar_subquery() if with_key else sa.null())
     pending = sa.exists().where(Callback.debtor_id == DebtorAccount.id, Callback.status == CallbackStatus.PENDING)
-    return (sa.select(DebtorAccount, recorded, pending).where(DebtorAccount.id == sa.bindparam("lock_debtor_id"))
+    # The campaign comes in the same round trip (its rules, hours and weights decide the next state).
+    return (sa.select(DebtorAccount, Campaign, recorded, pending)
+            .join(Campaign, Campaign.id == DebtorAccount.campaign_id)
+            .where(DebtorAccount.id == sa.bindparam("lock_debtor_id"))
             .with_for_update(of=DebtorAccount.__table__).execution_options(populate_existing=True))
 
 
@@ -97,10 +101,9 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
                           {"lock_debtor_id": debtor_id, "lock_request_key": outcome.request_key}).first()
     if row is None:
         raise NotFound(N_("This debtor does not exist."))
-    debtor, recorded_id, has_pending_callback = row
+    debtor, campaign, recorded_id, has_pending_callback = row
     if recorded_id is not None:
         return session.get(CallAttempt, recorded_id)
-    campaign = session.get(Campaign, debtor.campaign_id)
     checked = outcome_checks.validate(session, campaign, debtor, outcome, now)
     try:
         queue.check_lease(session, debtor, agent_id, now)
@@ -151,7 +154,8 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
             session.add(InvoiceMotive(campaign_id=campaign.id, debtor_id=debtor.id, invoice_id=inv.id,
                                       call_id=attempt.id, agent_id=agent_id, motive_id=motive.id,
                                       details=m.details, documents_requested=m.documents_requested,
-                                      disputed_amount_cents=m.disputed_amount_cents))
+                                      disputed_amount_cents=m.disputed_amount_cents,
+                                      **taxonomy.labels_of(session, campaign.client_company_id, motive)))
             if motive.blocks_queue:
                 inv.status = InvoiceStatus.DISPUTED
         blocking = blocking or motive.blocks_queue
@@ -162,7 +166,8 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
             if motive is not None:
                 session.add(InvoiceMotive(campaign_id=campaign.id, debtor_id=debtor.id, invoice_id=inv.id,
                                           call_id=attempt.id, agent_id=agent_id, motive_id=motive.id,
-                                          paid_on=a.paid_on, payment_method=a.method))
+                                          paid_on=a.paid_on, payment_method=a.method,
+                                          **taxonomy.labels_of(session, campaign.client_company_id, motive)))
             inv.status = InvoiceStatus.DISPUTED
     if outcome.callback is not None:
         c = outcome.callback

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import calendar
+from . import calendar, merge_fields
 from .models import Campaign, QueueState
 
 # key -> (queue state, delay in minutes before the debtor can be called again; None = no timed return)
@@ -113,6 +113,12 @@ def save_settings(session, campaign: Campaign, user_id: int, *, weights: dict, h
     grace = number("promise_grace_days", promise_grace_days, 0, 30)
     cb_grace = number("callback_grace_minutes", callback_grace_minutes, 0, 24 * 60)
     clean_delays = {k: number(f"delay_{k}", v, 1, 60 * 24 * 60) for k, v in delays.items()}
+    for segment, (_title, body) in scripts.items():
+        wrong = merge_fields.unknown(body or "")
+        if wrong:   # a typo would show "{montant}" to every agent on every card
+            errors[f"script_body:{segment}"] = DomainError(
+                N_("Unknown merge fields: {fields}. The fields are listed above the scripts."),
+                field=f"script_body:{segment}", fields=", ".join("{" + name + "}" for name in wrong))
     if errors:
         raise ValidationError(errors)
     campaign.priority_weights = clean_weights
@@ -128,7 +134,8 @@ def save_settings(session, campaign: Campaign, user_id: int, *, weights: dict, h
             if script is None:
                 script = CallScript(campaign_id=campaign.id, segment=segment)
                 session.add(script)
-            script.title, script.body = (title or "").strip() or segment or "Script", body.strip()
+            script.title = ((title or "").strip() or segment or "Script")[:200]
+            script.body = body.strip()
         elif script is not None:
             session.delete(script)
     session.flush()

@@ -54,3 +54,10 @@ def motives_for(session: Session, client_company_id: int | None) -> list[Motive]
 
 def motive_by_code(session: Session, client_company_id: int | None, code: str) -> Motive | None:
     return next((m for m in motives_for(session, client_company_id) if m.code == code), None)
+
+
+def labels_of(session: Session, client_company_id: int | None, motive: Motive) -> dict[str, str | None]:
+    """The labels a motive and its family have now, to keep on the record written with it."""
+    family = motive_by_code(session, client_company_id, motive.parent_code) if motive.parent_code else motive
+    return {"label_fr": motive.label_fr, "label_en": motive.label_en,
+            "family_fr": family.label_fr if family else None, "family_en": family.label_en if family else None}

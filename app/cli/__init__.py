@@ -1,4 +1,4 @@
-"""Command line: ``flask users``, ``flask db``, ``flask demo``, ``flask campaign``.
+"""Command line: ``flask users``, ``flask db``, ``flask demo``, ``flask rates``, ``flask campaign``.
 
 The ``campaign`` group is shared: each area adds its commands from its own module
 (campaign_*.py in this package), so that no file grows into a god module.
@@ -17,6 +17,7 @@ campaign_cli = AppGroup("campaign", help="Create, import, run and export campaig
 def register_cli(app):
     from .db import db_cli
     from .demo import demo_cli
+    from .rates import rates_cli
     from .users import users_cli
 
     for module in pkgutil.iter_modules(__path__):
@@ -25,6 +26,7 @@ def register_cli(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(rates_cli)
     app.cli.add_command(campaign_cli)
 
 

@@ -12,7 +12,7 @@ import phonenumbers
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from campaigns import clock, queue
+from campaigns import clock, merge_fields, queue
 from campaigns.supervision import figures
 from campaigns.supervision.figures import DayFigures
 from campaigns.access import visible_campaigns_query
@@ -89,12 +89,13 @@ class Card:
     lease_holder: object | None
     emails: list[str]
     today: date
+    script_text: str = ""        # the script with its merge fields filled for this debtor
 
     def days_late(self, invoice: Invoice) -> int:
         return max(0, (self.today - invoice.due_date).days)
 
 
-def card(session: Session, debtor: DebtorAccount, now=None) -> Card:
+def card(session: Session, debtor: DebtorAccount, now=None, agent_name: str | None = None) -> Card:
     now = now or utcnow()
     invoices = session.scalars(sa.select(Invoice).where(
         Invoice.debtor_id == debtor.id, Invoice.status.in_(OPEN_INVOICE), Invoice.outstanding_cents > 0
@@ -115,6 +116,7 @@ def card(session: Session, debtor: DebtorAccount, now=None) -> Card:
     scripts = {s.segment: s for s in session.scalars(sa.select(CallScript).where(
         CallScript.campaign_id == debtor.campaign_id,
         CallScript.segment.in_([debtor.segment or "", ""])))}
+    script = scripts.get(debtor.segment or "") or scripts.get("")
     holder = None
     if debtor.leased_by_id and debtor.lease_expires_at and debtor.lease_expires_at > now:
         from campaigns.models import User
@@ -126,7 +128,9 @@ def card(session: Session, debtor: DebtorAccount, now=None) -> Card:
         total_cents=sum(i.outstanding_cents for i in invoices),
         history=list(history), promises=list(promises), disputes=list(disputes),
         callbacks=list(callbacks),
-        script=scripts.get(debtor.segment or "") or scripts.get(""),
+        script=script,
+        script_text=merge_fields.fill(script.body, merge_fields.debtor_values(
+            debtor, invoices, agent_name, debtor.campaign.client_company.name)) if script else "",
         lease_holder=holder,
         emails=[e.strip() for e in (debtor.emails or "").split(",") if e.strip()],
         today=clock.today(debtor.campaign, now),

@@ -106,7 +106,7 @@ def render_workspace(campaign, debtor, *, values=None, errors=None, notice=None,
                      status=200, asked=False):
     """The workspace (card + outcome panel + lease + counter), in the page or alone for htmx."""
     now = reads.utcnow()
-    card = reads.card(db.session, debtor, now) if debtor is not None else None
+    card = reads.card(db.session, debtor, now, current_user.name) if debtor is not None else None
     closed = queue.closed_reason(campaign, now) if debtor is None else None
     mine = bool(card and debtor.leased_by_id == current_user.id and debtor.lease_expires_at
                 and debtor.lease_expires_at > now)

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from campaigns import merge_fields
 from campaigns import rules as domain
 from campaigns.access import get_visible_campaign
 from campaigns.errors import NotFound, ValidationError
@@ -51,7 +52,8 @@ def edit(campaign_id: int):
                 scripts={seg: (f.get(f"script_{i}_title", ""), f.get(f"script_{i}_body", ""))
                          for i, seg in enumerate(segments)})
         except ValidationError as exc:
-            errors = {name: domain_message(err) for name, err in exc.errors.items()}
+            index = {f"script_body:{segment}": f"script_{i}_body" for i, segment in enumerate(segments)}
+            errors = {index.get(name, name): domain_message(err) for name, err in exc.errors.items()}
         else:
             db.session.commit()
             flash(_("Queue settings saved; priorities recomputed."), "success")
@@ -63,7 +65,8 @@ def edit(campaign_id: int):
     return render_template(
         "rules/edit.html", campaign=campaign, form=request.form if errors else None, errors=errors,
         weights=weights_for(campaign), hours=hours, windows=windows[:WINDOWS], delays=domain.SETTABLE_DELAYS,
-        rules_now=rules_now, defaults=domain.DEFAULT_RULES, segments=segments, scripts=scripts, default_weights=__import__("campaigns.priority", fromlist=["x"]).DEFAULT_WEIGHTS,
+        rules_now=rules_now, defaults=domain.DEFAULT_RULES, segments=segments, scripts=scripts,
+        merge_fields=merge_fields.FIELDS, default_weights=__import__("campaigns.priority", fromlist=["x"]).DEFAULT_WEIGHTS,
         day_names=[_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"),
                    _("Sunday")],
         weight_labels={"amount": _("Amount owed (per 1,000 €)"), "age": _("Age of the debt (per month late)"),

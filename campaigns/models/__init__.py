@@ -11,6 +11,7 @@ from .debtors import DebtorAccount, Phone, PhoneStatus, QueueState
 from .imports import (ImportBatch, ImportKind, ImportRejection, ImportStatus, InvoiceChange, InvoiceChangeKind,
                       UpdateLine, UpdateLineKind)
 from .invoices import Invoice, InvoiceStatus
+from .rates import LegalRate
 from .users import LoginAttempt, Role, User
 
 __all__ = [name for name in dir() if not name.startswith("_")]

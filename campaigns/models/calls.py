@@ -145,6 +145,11 @@ class InvoiceMotive(Base):
     call_id: Mapped[int | None] = mapped_column(sa.ForeignKey("call_attempts.id", ondelete="SET NULL"))
     agent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     motive_id: Mapped[int] = mapped_column(sa.ForeignKey("motives.id", ondelete="RESTRICT"))
+    # The labels the motive (and its family) had when it was recorded: renaming it later changes nothing here.
+    label_fr: Mapped[str | None] = mapped_column(sa.String(200))
+    label_en: Mapped[str | None] = mapped_column(sa.String(200))
+    family_fr: Mapped[str | None] = mapped_column(sa.String(200))
+    family_en: Mapped[str | None] = mapped_column(sa.String(200))
     details: Mapped[str | None] = mapped_column(sa.Text)
     documents_requested: Mapped[str | None] = mapped_column(sa.Text)
     disputed_amount_cents: Mapped[int | None] = mapped_column(sa.BigInteger)

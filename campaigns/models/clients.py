@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +24,23 @@ class ClientCompany(Base):
     # The same for its payments lists ("relevés de règlements").
     payments_mapping: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Settings (campaigns/client_settings.py validates each): what letters, e-mails and due dates need.
+    legal_name: Mapped[str | None] = mapped_column(sa.String(200))
+    address: Mapped[str | None] = mapped_column(sa.String(300))        # street lines, one per line
+    postal_code: Mapped[str | None] = mapped_column(sa.String(10))
+    city: Mapped[str | None] = mapped_column(sa.String(100))
+    siret: Mapped[str | None] = mapped_column(sa.String(14))
+    iban: Mapped[str | None] = mapped_column(sa.String(34))
+    bic: Mapped[str | None] = mapped_column(sa.String(11))
+    # Payment terms: None = nothing agreed (the law's 30 days); kind: net, eom_then_days, days_then_eom.
+    payment_terms_days: Mapped[int | None] = mapped_column()
+    payment_terms_kind: Mapped[str | None] = mapped_column(sa.String(16))
+    # Late-payment interest of its terms of sale, in percent a year (None: the law's default rate).
+    late_interest_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 3))
+    reply_to_email: Mapped[str | None] = mapped_column(sa.String(254))
+    logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    logo_mime: Mapped[str | None] = mapped_column(sa.String(20))
 
     users = relationship("User", back_populates="client_company")
     campaigns = relationship("Campaign", back_populates="client_company")

@@ -47,7 +47,8 @@ def read_raw_rows(batch: ImportBatch) -> list:
 
 def _outcomes(session: Session, batch_id: int):
     """(source_row, outcome cells) for the invoices of a batch, by source row."""
-    motive = (sa.select(Motive.label_fr).join(InvoiceMotive, InvoiceMotive.motive_id == Motive.id)
+    motive = (sa.select(sa.func.coalesce(InvoiceMotive.label_fr, Motive.label_fr)).select_from(Motive)
+              .join(InvoiceMotive, InvoiceMotive.motive_id == Motive.id)
               .where(InvoiceMotive.invoice_id == Invoice.id, InvoiceMotive.status != MotiveStatus.CANCELLED)
               .order_by(InvoiceMotive.created_at.desc()).limit(1).scalar_subquery())
     latest = (sa.select(promise_invoices.c.invoice_id, sa.func.max(Promise.id).label("promise_id"))

@@ -55,8 +55,9 @@ def disputes(session: Session, campaign_id: int):
     return stream(session, sa.select(
         DebtorAccount.customer_code, DebtorAccount.company_name, DebtorAccount.contact_names, Invoice.number,
         sa.func.coalesce(InvoiceMotive.disputed_amount_cents, Invoice.initial_outstanding_cents),
-        sa.func.coalesce(_family_label(), Motive.label_fr),
-        sa.case((Motive.parent_code.is_not(None), Motive.label_fr)),
+        # The labels kept with the record (a motive renamed since keeps its old label here).
+        sa.func.coalesce(InvoiceMotive.family_fr, _family_label(), InvoiceMotive.label_fr, Motive.label_fr),
+        sa.case((Motive.parent_code.is_not(None), sa.func.coalesce(InvoiceMotive.label_fr, Motive.label_fr))),
         InvoiceMotive.details, InvoiceMotive.documents_requested, User.name, InvoiceMotive.created_at,
         InvoiceMotive.status, InvoiceMotive.resolution,
     ).join(Motive, Motive.id == InvoiceMotive.motive_id)
@@ -102,7 +103,8 @@ def invoices(session: Session, campaign_id: int):
                  .where(CallAttempt.campaign_id == campaign_id).group_by(CallAttempt.debtor_id).subquery())
     return stream(session, sa.select(
         DebtorAccount.customer_code, DebtorAccount.company_name, Invoice.number, Invoice.invoice_date,
-        Invoice.due_date, Invoice.initial_outstanding_cents, Invoice.outstanding_cents, Invoice.status, Motive.label_fr,
+        Invoice.due_date, Invoice.initial_outstanding_cents, Invoice.outstanding_cents, Invoice.status,
+        sa.func.coalesce(motive_row.label_fr, Motive.label_fr),
         Promise.promised_date, Promise.method, sa.type_coerce(last_call.c.at, CallAttempt.started_at.type),
         Invoice.source_row, Invoice.import_batch_id, Promise.amount_cents,
     ).join(DebtorAccount, DebtorAccount.id == Invoice.debtor_id)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm  # noqa: F401 - sa.orm.aliased
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -265,9 +266,18 @@ def file_quality(session: Session, campaign_id: int) -> dict:
 def motive_breakdown(session: Session, campaign_id: int, language: str = "fr") -> list[MotiveRow]:
     """One row per non-payment motive recorded (cancelled ones left out), largest amount first, labelled in
     ``language`` (fr or en) from the client's taxonomy."""
-    label_column = Motive.label_en if language == "en" else Motive.label_fr
+    english = language == "en"
+    # The labels kept with each record: a motive renamed since is shown as it was when recorded.
+    label_column = sa.func.coalesce(InvoiceMotive.label_en if english else InvoiceMotive.label_fr,
+                                    Motive.label_en if english else Motive.label_fr)
+    parent = sa.orm.aliased(Motive)
+    parent_label = (sa.select(parent.label_en if english else parent.label_fr)
+                    .where(parent.code == Motive.parent_code, parent.client_company_id.is_(None))
+                    .limit(1).scalar_subquery())
+    family_column = sa.func.coalesce(InvoiceMotive.family_en if english else InvoiceMotive.family_fr,
+                                     sa.case((Motive.parent_code.is_not(None), parent_label)), label_column)
     rows = session.execute(
-        sa.select(Motive.code, Motive.parent_code, label_column,
+        sa.select(Motive.code, family_column, label_column,
                   sa.func.count(sa.distinct(InvoiceMotive.invoice_id)),
                   sa.func.count(sa.distinct(InvoiceMotive.debtor_id)),
                   sa.func.sum(_motive_amount()),
@@ -275,17 +285,14 @@ def motive_breakdown(session: Session, campaign_id: int, language: str = "fr") -
         .select_from(InvoiceMotive).join(Motive, Motive.id == InvoiceMotive.motive_id)
         .join(Invoice, Invoice.id == InvoiceMotive.invoice_id)
         .where(InvoiceMotive.campaign_id == campaign_id, InvoiceMotive.status != MotiveStatus.CANCELLED)
-        .group_by(Motive.code, Motive.parent_code, label_column)
+        .group_by(Motive.code, family_column, label_column)
     ).all()
-    parents = {code for _, code, *_ in rows if code}
-    labels = dict(session.execute(sa.select(Motive.code, label_column).where(Motive.code.in_(parents))).all()) \
-        if parents else {}
     placed = campaign_figures_placed(session, campaign_id)
     result = [
-        MotiveRow(code=code, family=labels.get(parent, label) if parent else label, label=label,
-                  invoices=int(inv), debtors=int(deb), amount_cents=int(amount or 0), open_invoices=int(open_ or 0),
+        MotiveRow(code=code, family=family, label=label, invoices=int(inv), debtors=int(deb),
+                  amount_cents=int(amount or 0), open_invoices=int(open_ or 0),
                   share=(int(amount or 0) / placed) if placed else 0.0)
-        for code, parent, label, inv, deb, amount, open_ in rows
+        for code, family, label, inv, deb, amount, open_ in rows
     ]
     return sorted(result, key=lambda r: (-r.amount_cents, r.code))
 

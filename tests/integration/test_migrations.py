@@ -53,20 +53,24 @@ def test_migrations_go_down_to_zero_and_up_again(empty_database_url):
 
 
 def test_a_fresh_install_has_every_default_motive_and_upgrading_twice_adds_none(empty_database_url):
-    from campaigns.models import ClientCompany, Motive
-    from campaigns.taxonomy import DEFAULT_MOTIVES
     from campaigns.db import make_session_factory
+    from campaigns.models import Motive
+    from campaigns.taxonomy import DEFAULT_MOTIVES
 
     migrate.upgrade(empty_database_url, "0001")
     engine = make_engine(empty_database_url)
-    with make_session_factory(engine)() as session:  # a client's own motive, and one default already there
-        company = ClientCompany(name="Durand SAS")
-        session.add(company)
-        session.flush()
-        session.add_all([Motive(client_company_id=company.id, code="dispute.price", label_fr="Prix contesté",
-                                label_en="Price contested"),
-                         Motive(code="other", label_fr="Autre motif", label_en="Other")])
-        session.commit()
+    companies = sa.table("client_companies", sa.column("id"), sa.column("name"), sa.column("created_at"))
+    motives = sa.table("motives", *(sa.column(c) for c in (
+        "client_company_id", "code", "parent_code", "label_fr", "label_en", "blocks_queue", "asks_documents",
+        "sort_order", "active")))
+    with engine.begin() as conn:   # written as 0001 knew the tables: a client's own motive, a default already there
+        company_id = conn.execute(companies.insert().values(name="Durand SAS", created_at=sa.func.now())
+                                  .returning(companies.c.id)).scalar()
+        row = dict(parent_code=None, blocks_queue=False, asks_documents=False, sort_order=0, active=True)
+        conn.execute(motives.insert(), [
+            dict(row, client_company_id=company_id, code="dispute.price", label_fr="Prix contesté",
+                 label_en="Price contested"),
+            dict(row, client_company_id=None, code="other", label_fr="Autre motif", label_en="Other")])
     migrate.upgrade(empty_database_url)
     migrate.downgrade(empty_database_url, "0001")
     migrate.upgrade(empty_database_url)

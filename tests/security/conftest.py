@@ -19,6 +19,9 @@ from campaigns.models import (ContactResult, ImportBatch, ImportKind, ImportStat
                               PaymentMethod, Role)
 
 A_MARKER = b"Alpha"
+# The smallest PNG (1 x 1): company A has a logo, so its logo route answers.
+PNG_LOGO = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                         "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 EXPORT_TOKEN = "0123456789abcdef"
 REJECTED_CSV = ("Code client;Raison sociale;Téléphone;N° facture;Échéance;Montant\n"
                 "A001;Alpha Fournitures;01 42 68 53 00;FA-1;2026-01-31;1200,00\n"
@@ -39,7 +42,7 @@ ROLE_NAMES = ["anonymous", "agent", "agent_b", "manager", "admin", "client_a", "
 def world(app, app_make, db) -> World:
     """Company A: a campaign with two debtors, a promise, an open dispute, an import batch and a recap
     written in the background. Company B: its own campaign, agent and client user."""
-    company_a = app_make.client_company(name="Client Alpha")
+    company_a = app_make.client_company(name="Client Alpha", logo=PNG_LOGO, logo_mime="image/png")
     company_b = app_make.client_company(name="Client Bravo")
     agent_a, agent_b = app_make.user(Role.AGENT, name="Agent Alpha"), app_make.user(Role.AGENT, name="Agent Bravo")
     campaign_a = app_make.campaign(client_company=company_a, agents=[agent_a], name="Campagne Alpha")
