@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, identifiers, payment_terms
+from . import audit, identifiers, payment_terms, taxonomy
 from .errors import N_, DomainError, NotFound, ValidationError
 from .models import ClientCompany, LegalRate
 
@@ -40,6 +40,10 @@ class SettingsInput:
     reply_to_email: str = ""
     logo: bytes | None = None         # a new logo; None keeps the current one
     remove_logo: bool = False
+    motives: list[taxonomy.MotiveEdit] | None = None   # the taxonomy as the page shows it (None: unchanged)
+    new_motive_parent: str = ""
+    new_motive_fr: str = ""
+    new_motive_en: str = ""
 
 
 def get_company(session: Session, company_id: int) -> ClientCompany:
@@ -112,13 +116,19 @@ def update(session: Session, company: ClientCompany, form: SettingsInput, user_i
             values["logo"], values["logo_mime"] = form.logo, mime
     elif form.remove_logo:
         values["logo"], values["logo_mime"] = None, None
+    motives_changed: list[str] = []
+    if form.motives is not None or form.new_motive_fr.strip():
+        motive_errors, motives_changed = taxonomy.adapt(session, company.id, form.motives or [],
+                                                        form.new_motive_parent, form.new_motive_fr, form.new_motive_en)
+        errors.update(motive_errors)
     if errors:
         raise ValidationError(errors)
     changed = sorted(k for k, v in values.items() if getattr(company, k) != v)
     for key, value in values.items():
         setattr(company, key, value)
-    if changed:
-        audit.record(session, user_id, "client.settings", company, campaign_id=None, fields=changed)
+    if changed or motives_changed:
+        audit.record(session, user_id, "client.settings", company, campaign_id=None, fields=changed,
+                     motives=motives_changed or None)
     session.flush()
     return company
 

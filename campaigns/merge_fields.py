@@ -13,7 +13,7 @@ from datetime import date
 from .errors import N_
 from .money import format_eur
 
-FIELD = re.compile(r"\{\{|\}\}|\{([a-z_]+)\}")
+FIELD = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @dataclass(frozen=True)

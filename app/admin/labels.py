@@ -5,6 +5,7 @@ ACTION_LABELS = {
     "call.recorded": _l("Call recorded"), "campaign.agents": _l("Negotiators assigned"),
     "campaign.create": _l("Campaign created"), "campaign.start": _l("Campaign started"),
     "campaign.pause": _l("Campaign paused"), "campaign.close": _l("Campaign closed"),
+    "campaign.reopen": _l("Campaign reopened"), "client.settings": _l("Client company settings changed"),
     "campaign.queue_settings": _l("Queue settings changed"),
     "campaign.purge_personal_data": _l("Personal data purged"), "client.create": _l("Client company created"),
     "console.take_over": _l("Debtor taken over by a manager"), "debtor.phone_added": _l("Phone number added"),

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from campaigns import client_settings, clock, payment_terms
+from campaigns import client_settings, clock, payment_terms, taxonomy
 from campaigns.access import get_visible_campaign
 from campaigns.errors import NotFound, ValidationError
 from campaigns.identifiers import format_iban
@@ -46,7 +46,8 @@ def _render(campaign, company, values, errors=None, status=200):
     legal = client_settings.legal_rate_on(db.session, clock.today(campaign))
     return render_template("clients/settings.html", campaign=campaign, company=company, values=values,
                            errors=errors or {}, can_edit=current_user.role in STAFF, legal_rate=legal,
-                           terms_kinds=TERMS_LABELS), status
+                           terms_kinds=TERMS_LABELS, motives=taxonomy.tree(db.session, company.id),
+                           form=request.form if errors else None), status
 
 
 TERMS_LABELS = {payment_terms.NET: _l("days net from the invoice date"),
@@ -70,7 +71,16 @@ def save(campaign_id: int):
     values = {k: request.form.get(k, "")[:MAX_FIELD] for k in _form_values(company)}
     logo = request.files.get("logo")
     data = logo.read(client_settings.MAX_LOGO_BYTES + 1) if logo and logo.filename else None
-    form = client_settings.SettingsInput(**values, logo=data, remove_logo=request.form.get("remove_logo") == "1")
+    motives = [taxonomy.MotiveEdit(m.code, request.form.get(f"motive-{m.code}-label_fr", m.label_fr)[:MAX_FIELD],
+                                   request.form.get(f"motive-{m.code}-label_en", m.label_en)[:MAX_FIELD],
+                                   request.form.get(f"motive-{m.code}-order", str(m.sort_order))[:12],
+                                   request.form.get(f"motive-{m.code}-active") == "1")
+               for m in taxonomy.tree(db.session, company.id)] if request.form.get("motives_shown") else None
+    form = client_settings.SettingsInput(
+        **values, logo=data, remove_logo=request.form.get("remove_logo") == "1", motives=motives,
+        new_motive_parent=request.form.get("new_motive_parent", "")[:80],
+        new_motive_fr=request.form.get("new_motive_fr", "")[:MAX_FIELD],
+        new_motive_en=request.form.get("new_motive_en", "")[:MAX_FIELD])
     try:
         client_settings.update(db.session, company, form, current_user.id, clock.today(campaign))
     except ValidationError as exc:

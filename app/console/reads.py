@@ -130,7 +130,8 @@ def card(session: Session, debtor: DebtorAccount, now=None, agent_name: str | No
         callbacks=list(callbacks),
         script=script,
         script_text=merge_fields.fill(script.body, merge_fields.debtor_values(
-            debtor, invoices, agent_name, debtor.campaign.client_company.name)) if script else "",
+            debtor, invoices, agent_name, debtor.campaign.client_company.legal_name
+            or debtor.campaign.client_company.name)) if script else "",
         lease_holder=holder,
         emails=[e.strip() for e in (debtor.emails or "").split(",") if e.strip()],
         today=clock.today(debtor.campaign, now),

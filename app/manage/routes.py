@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from campaigns import management
+from campaigns import closing, management
 from campaigns.access import get_visible_campaign
 from campaigns.errors import DomainError, NotFound, ValidationError
 from campaigns.importing import service
@@ -91,14 +91,31 @@ def agents(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/status/<action>", methods=["POST"])
 @roles_required(*STAFF)
 def status(campaign_id: int, action: str):
-    """Start, pause or close the campaign."""
-    if action not in ("start", "pause", "close"):
+    """Start, pause, close (after the confirmation page) or reopen the campaign."""
+    if action not in ("start", "pause", "close", "reopen"):
         abort(404)
     campaign = load_campaign(campaign_id)
+    if action == "close" and request.form.get("confirmed") != "1":
+        return redirect(url_for("manage.close_confirmation", campaign_id=campaign.id), 303)
     try:
-        management.change_status(db.session, campaign, action, by_user_id=current_user.id)
+        if action == "reopen":
+            closing.reopen(db.session, campaign, current_user.id)
+        else:
+            management.change_status(db.session, campaign, action, by_user_id=current_user.id)
     except DomainError as exc:
+        db.session.rollback()
         flash(domain_message(exc), "error")
     else:
         db.session.commit()
+        if action in ("close", "reopen"):
+            flash(_("The campaign is closed: no agent is handed a debtor any more.") if action == "close" else
+                  _("The campaign is reopened and paused: start it again when the agents may call."), "success")
     return redirect(url_for("manage.campaign", campaign_id=campaign.id), 303)
+
+
+@bp.route("/campaigns/<int:campaign_id>/close")
+@roles_required(*STAFF)
+def close_confirmation(campaign_id: int):
+    """What closing does, and the button that does it."""
+    campaign = load_campaign(campaign_id)
+    return render_template("manage/close.html", campaign=campaign)

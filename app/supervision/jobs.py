@@ -5,6 +5,7 @@ import logging
 import os
 import re
 
+from campaigns import closing
 from campaigns.recap import write_recap
 
 from ..jobs import _session_for, heartbeat, huey, interrupted, job_key
@@ -48,6 +49,8 @@ def _export(session, campaign_id, user_id, final, path, partial, token) -> str:
         write_recap(session, campaign_id, partial, final=final, user_id=user_id,
                     progress=lambda done, total: huey.put(progress_key(token), f"{done}/{total}"))
         os.replace(partial, path)
+        if final:   # kept like a final recap downloaded at once: listed, superseded by a reopening, purged
+            closing.keep_final_recap(session, campaign_id, path, user_id)
         session.commit()
         huey.put(progress_key(token), "done")
         return "done"

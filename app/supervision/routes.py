@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from campaigns import supervision
+from campaigns import closing, supervision
 from campaigns.supervision import disputes as dispute_rules
 from campaigns.supervision import wrong_numbers as number_rules
 from campaigns.access import get_visible_campaign
@@ -66,6 +66,7 @@ def dashboard(campaign_id: int):
         "supervision/dashboard.html", campaign=campaign, disputes=supervision.open_disputes(db.session, campaign.id, language=get_locale().language),
         numbers=supervision.numbers_to_find(db.session, campaign.id),
         can_manage=current_user.role in STAFF, final_done=final_recap_produced(db.session, campaign.id),
+        final_recaps=closing.final_recaps(db.session, campaign.id),
         background_above=current_app.config.get("RECAP_BACKGROUND_ABOVE", 50_000), **context)
 
 
@@ -165,15 +166,30 @@ def _send_workbook(write, download_name: str):
 @bp.route("/recap.xlsx")
 @roles_required(*READERS)
 def recap(campaign_id: int):
-    """The recap workbook: final once the campaign is closed, interim before."""
+    """The recap workbook: interim while the campaign runs; once closed, the final recap of that close (written
+    once and kept). ``?final=ID`` downloads an earlier final recap, superseded by a reopening."""
     campaign = _campaign(campaign_id)
-    final = campaign.status is CampaignStatus.CLOSED
-    kind = "final" if final else "intermediaire"
-    name = f"recapitulatif-{kind}-campagne-{campaign.id}.xlsx"
-    response = _send_workbook(
-        lambda path: write_recap(db.session, campaign.id, path, final=final, user_id=current_user.id), name)
-    db.session.commit()  # the audit entry of a final recap
-    return response
+    earlier = request.args.get("final", type=int)
+    if earlier is not None:
+        kept = next((r for r in closing.final_recaps(db.session, campaign.id) if r.id == earlier and r.path), None)
+        if kept is None or not os.path.exists(kept.path):
+            abort(404)
+        label = "remplace" if kept.superseded_at else "final"
+        return _send_kept(kept.path, f"recapitulatif-{label}-{kept.produced_at:%Y%m%d}-campagne-{campaign.id}.xlsx")
+    if campaign.status is CampaignStatus.CLOSED:
+        kept = closing.produce_final_recap(
+            db.session, campaign, current_app.config["EXPORT_FOLDER"],
+            lambda path: write_recap(db.session, campaign.id, path, final=True, user_id=current_user.id),
+            current_user.id)
+        db.session.commit()  # the kept recap and the audit entry of a final recap
+        return _send_kept(kept.path, f"recapitulatif-final-campagne-{campaign.id}.xlsx")
+    name = f"recapitulatif-intermediaire-campagne-{campaign.id}.xlsx"
+    return _send_workbook(lambda path: write_recap(db.session, campaign.id, path), name)
+
+
+def _send_kept(path: str, download_name: str):
+    return send_file(path, as_attachment=True, download_name=download_name, max_age=0,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.route("/enriched.xlsx")

@@ -5,7 +5,7 @@ from .calls import (
     CallAttempt, Callback, CallbackStatus, ContactResult, Instalment, InvoiceMotive,
     MotiveStatus, PaymentMethod, Promise, PromiseStatus, promise_invoices,
 )
-from .campaign import CallScript, Campaign, CampaignStatus, campaign_agents, default_calling_hours
+from .campaign import CallScript, Campaign, CampaignStatus, FinalRecap, campaign_agents, default_calling_hours
 from .clients import ClientCompany, Motive
 from .debtors import DebtorAccount, Phone, PhoneStatus, QueueState
 from .imports import (ImportBatch, ImportKind, ImportRejection, ImportStatus, InvoiceChange, InvoiceChangeKind,

@@ -85,3 +85,18 @@ class CallScript(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     campaign = relationship("Campaign", back_populates="scripts")
+
+
+class FinalRecap(Base):
+    """A final recap workbook produced at a close and kept: a reopening supersedes it (it stays downloadable)."""
+
+    __tablename__ = "final_recaps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    produced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    produced_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    path: Mapped[str | None] = mapped_column(sa.String(500))       # None once the personal-data purge removed it
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, closing
 from ..errors import N_, Conflict
 from ..models import (
     AuditEntry, CallAttempt, Callback, Campaign, CampaignStatus, DebtorAccount, ImportBatch, ImportRejection,
@@ -18,8 +18,15 @@ FINAL_RECAP_ACTION = "recap.final"
 
 
 def final_recap_produced(session: Session, campaign_id: int) -> bool:
-    return session.scalar(sa.select(AuditEntry.id).where(
-        AuditEntry.campaign_id == campaign_id, AuditEntry.action == FINAL_RECAP_ACTION).limit(1)) is not None
+    """A final recap was produced since the latest close (kept, or produced in the background)."""
+    if closing.current_final_recap(session, campaign_id) is not None:
+        return True
+    campaign = session.get(Campaign, campaign_id)
+    query = sa.select(AuditEntry.id).where(AuditEntry.campaign_id == campaign_id,
+                                           AuditEntry.action == FINAL_RECAP_ACTION)
+    if campaign is not None and campaign.closed_at is not None:
+        query = query.where(AuditEntry.at >= campaign.closed_at)
+    return session.scalar(query.limit(1)) is not None
 
 
 def purge_personal_data(session: Session, user: User | None, campaign: Campaign,
@@ -64,6 +71,7 @@ def purge_personal_data(session: Session, user: User | None, campaign: Campaign,
         sa.update(ImportRejection).where(ImportRejection.batch_id.in_(batch_ids)).values(raw=None)
         .execution_options(synchronize_session=False)).rowcount
     counts["files"] = _delete_uploads(session, campaign.id)
+    counts["final_recaps"] = closing.delete_final_recap_files(session, campaign.id)
     campaign.personal_data_purged_at = now
     audit.record(session, user.id if user else None, "campaign.purge_personal_data", campaign,
                  campaign_id=campaign.id, **counts)

@@ -6,6 +6,7 @@ Create Date: 2026-12-01 23:30:00
 
 - client_companies: legal name, address, SIRET, bank details, payment terms, terms-of-sale rate, reply-to, logo;
 - invoice_motives: the labels the motive and its family had when recorded (filled from the taxonomy now);
+- final_recaps: the final recap of each close, kept (a reopening supersedes it);
 - legal_rates: the legal interest rate and the ECB main refinancing rate by half-year, seeded from 2024 to the
   second half of 2025 with their sources; later half-years are added by an administrator (flask rates add).
 """
@@ -76,6 +77,21 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_legal_rates')),
     sa.UniqueConstraint('kind', 'starts_on', name=op.f('uq_legal_rates_kind_starts_on'))
     )
+    op.create_table('final_recaps',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('produced_at', campaigns.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('produced_by_id', sa.Integer(), nullable=True),
+    sa.Column('path', sa.String(length=500), nullable=True),
+    sa.Column('size_bytes', sa.BigInteger(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('superseded_at', campaigns.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_final_recaps_campaign_id_campaigns'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['produced_by_id'], ['users.id'], name=op.f('fk_final_recaps_produced_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_final_recaps'))
+    )
+    with op.batch_alter_table('final_recaps', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_final_recaps_campaign_id'), ['campaign_id'], unique=False)
     table = sa.table('legal_rates', sa.column('kind', sa.String), sa.column('starts_on', sa.Date),
                      sa.column('rate', sa.Numeric), sa.column('source', sa.String),
                      sa.column('created_at', campaigns.models.base.UTCDateTime(timezone=True)))
@@ -85,6 +101,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('legal_rates')
+    with op.batch_alter_table('final_recaps', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_final_recaps_campaign_id'))
+    op.drop_table('final_recaps')
     with op.batch_alter_table('invoice_motives', schema=None) as batch_op:
         for name in reversed(MOTIVE_LABELS):
             batch_op.drop_column(name)

@@ -105,7 +105,7 @@ def test_closing_exporting_the_final_recap_and_purging_are_recorded(web, world, 
     manager = world.users["manager"]
     web.login(manager)
     campaign_id = world.ids["campaign_id"]
-    web.post(f"/manage/campaigns/{campaign_id}/status/close")
+    web.post(f"/manage/campaigns/{campaign_id}/status/close", {"confirmed": "1"})
     assert web.get(f"/campaigns/{campaign_id}/supervision/recap.xlsx").status_code == 200
     web.post(f"/campaigns/{campaign_id}/supervision/purge")
     for action in ("campaign.close", "campaign.purge_personal_data"):

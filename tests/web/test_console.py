@@ -369,3 +369,32 @@ def test_the_card_shows_each_instalment_of_a_plan_as_kept_or_on_track(web, desk,
     first, second = card.split('class="instalments"')[1].split("</ol>")[0].split("</li>")[:2]
     assert "tenue" in first and "en cours" in second
     assert "500,00 € réglés" in card
+
+
+def test_the_script_on_the_card_has_its_merge_fields_filled_and_a_debtors_markup_shown_as_text(web, desk, db):
+    from campaigns.models import CallScript
+    target = desk.debtors[0]
+    target.company_name, target.contact_names = "<b>Alpha</b> & Fils", "Mme Roux, M. Blanc"
+    db.add(CallScript(campaign_id=desk.campaign.id, segment="", title="Accueil",
+                      body="Bonjour {contact}, {agent} pour {client} : {societe} doit {montant_du} "
+                           "({nb_factures} factures, la plus ancienne {plus_ancienne_facture})."))
+    db.commit()
+    web.login(desk.agent)
+    card = web.post(f"{desk.url}/debtors/{target.id}/open", htmx=True).text
+    body = card.split('class="script-body">')[1].split("</div>")[0].replace("\u202f", " ").replace("\xa0", " ")
+    invoice = min(target.invoices, key=lambda i: i.due_date)
+    assert body == (f"Bonjour Mme Roux, Alice Martin pour {desk.campaign.client_company.name} : "
+                    f"&lt;b&gt;Alpha&lt;/b&gt; &amp; Fils doit 13 000,50 € (2 factures, la plus ancienne "
+                    f"{invoice.number} ({invoice.due_date:%d/%m/%Y})).")
+
+
+def test_the_script_editor_lists_the_merge_fields_and_refuses_an_unknown_one(web, desk, db):
+    web.login(desk.manager)
+    url = f"/rules/campaigns/{desk.campaign.id}"
+    page = web.get(url).text
+    assert "{plus_ancienne_facture}" in page and "la plus ancienne facture ouverte" in page
+    form = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', page))
+    form.update({"days": ["0", "1", "2", "3", "4", "5", "6"], "script_0_title": "Accueil",
+                 "script_0_body": "Bonjour {contact}, vous devez {montant}."})
+    response = web.post(url, form)
+    assert response.status_code == 422 and "Champs de fusion inconnus : {montant}" in response.text
