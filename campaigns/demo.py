@@ -43,7 +43,12 @@ def load_demo(session: Session, upload_folder: str | None = None) -> Campaign:
     client = session.scalar(sa.select(ClientCompany).where(ClientCompany.name == DEMO_CLIENT))
     if client is None:
         client = ClientCompany(name=DEMO_CLIENT, siren="552100554", contact_name="Hélène Durand",
-                               contact_email="compta@durand-fournitures.fr", contact_phone="+33 1 42 68 53 00")
+                               contact_email="compta@durand-fournitures.fr", contact_phone="+33 1 42 68 53 00",
+                               # Settings a letter or an estimated due date needs (a well-known test IBAN).
+                               legal_name="Fournitures Durand SAS", address="12 rue des Lilas", postal_code="69003",
+                               city="Lyon", siret="55210055400013", iban="FR7630006000011234567890189",
+                               bic="AGRIFRPP", payment_terms_kind="eom_then_days", payment_terms_days=45,
+                               reply_to_email="compta@durand-fournitures.fr")
         session.add(client)
         session.flush()
     users = {}

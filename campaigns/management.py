@@ -67,6 +67,12 @@ def assign_by_email(session: Session, campaign: Campaign, emails: list[str], by_
     set_agents(session, campaign, [u.id for u in campaign.agents] + [u.id for u in users], by_user_id)
 
 
+_NOT_WHILE = {   # one sentence per status: a status code never reaches the user
+    CampaignStatus.DRAFT: N_("This is not possible while the campaign is a draft."),
+    CampaignStatus.ACTIVE: N_("This is not possible while the campaign is running."),
+    CampaignStatus.PAUSED: N_("This is not possible while the campaign is paused."),
+    CampaignStatus.CLOSED: N_("This is not possible once the campaign is closed."),
+}
 _MOVES = {
     "start": ({CampaignStatus.DRAFT, CampaignStatus.PAUSED}, CampaignStatus.ACTIVE),
     "pause": ({CampaignStatus.ACTIVE}, CampaignStatus.PAUSED),
@@ -78,7 +84,7 @@ def change_status(session: Session, campaign: Campaign, action: str, by_user_id:
     """Start, pause or close a campaign."""
     allowed, target = _MOVES[action]
     if campaign.status not in allowed:
-        raise DomainError(N_("This is not possible while the campaign is {status}."), status=campaign.status.value)
+        raise DomainError(_NOT_WHILE[campaign.status])
     now = datetime.now(timezone.utc)
     campaign.status = target
     if action == "start" and campaign.started_at is None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
-from campaigns.models import ContactResult, PaymentMethod, PromiseStatus
+from campaigns.models import ContactResult, PaymentMethod
 
 PARIS = ZoneInfo("Europe/Paris")
 MOTIVE_ROWS = 3
@@ -45,11 +45,6 @@ METHOD_LABELS = {
     PaymentMethod.DIRECT_DEBIT: _l("Direct debit"),
     PaymentMethod.LCR: _l("Bill of exchange (LCR)"),
     PaymentMethod.CASH: _l("Cash"),
-}
-PROMISE_STATE_LABELS = {
-    PromiseStatus.PENDING: _l("on track"), PromiseStatus.KEPT: _l("kept"),
-    PromiseStatus.PARTIALLY_KEPT: _l("partly kept"), PromiseStatus.BROKEN: _l("broken"),
-    PromiseStatus.CANCELLED: _l("cancelled"),
 }
 DIRECT_RESULTS = {"no_answer", "busy", "voicemail", "switchboard", "wrong_party", "wrong_number"}
 

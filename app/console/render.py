@@ -18,7 +18,8 @@ from campaigns.taxonomy import motives_for
 from ..errors import domain_message
 from ..extensions import db, htmx
 from . import reads
-from .forms import METHOD_LABELS, MOTIVE_ROWS, OUTCOMES, PLAN_ROWS, PROMISE_STATE_LABELS, SECTIONS
+from ..labels import PROMISE_STATUS
+from .forms import METHOD_LABELS, MOTIVE_ROWS, OUTCOMES, PLAN_ROWS, SECTIONS
 
 # Domain field names (campaigns.outcomes) -> the form field that shows the message.
 _FIELDS = {
@@ -117,7 +118,7 @@ def render_workspace(campaign, debtor, *, values=None, errors=None, notice=None,
         fresh=values is None, notice=notice, conflict=conflict, asked=asked,
         closed=domain_message(closed) if closed is not None else None,
         day=reads.agent_day(db.session, current_user.id, campaign, now),
-        outcomes=OUTCOMES, sections=SECTIONS, methods=METHOD_LABELS, promise_states=PROMISE_STATE_LABELS,
+        outcomes=OUTCOMES, sections=SECTIONS, methods=METHOD_LABELS, promise_states=PROMISE_STATUS,
         motive_rows=range(1, MOTIVE_ROWS + 1), plan_rows=range(1, PLAN_ROWS + 1),
         motive_groups=_motive_groups(campaign) if card else [],
         explanation=_explanation(debtor) if card else None,

@@ -3,6 +3,10 @@ from flask_babel import lazy_gettext
 
 from campaigns.models import ImportKind
 
+from ..labels import PROMISE_STATUS
+
+PROMISE_LABELS = {status.value: label for status, label in PROMISE_STATUS.items()}
+
 KINDS = {"initial": ImportKind.INITIAL, "payments": ImportKind.PAYMENTS, "update": ImportKind.UPDATE}
 KIND_LABELS = {ImportKind.INITIAL: lazy_gettext("Receivables file"),
                ImportKind.PAYMENTS: lazy_gettext("Payments list"),
@@ -16,6 +20,3 @@ CHANGE_LABELS = {
     "ambiguous": lazy_gettext("Several customers have this invoice number: not applied"),
     "kept_rejected": lazy_gettext("Row rejected: left as it was"),
 }
-PROMISE_LABELS = {"pending": lazy_gettext("pending"), "kept": lazy_gettext("kept"),
-                  "partially_kept": lazy_gettext("partly kept"), "broken": lazy_gettext("broken"),
-                  "cancelled": lazy_gettext("cancelled")}
