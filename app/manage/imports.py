@@ -30,7 +30,7 @@ FIELD_LABELS = {
     "invoice_date": lazy_gettext("Invoice date"), "due_date": lazy_gettext("Due date"),
     "amount": lazy_gettext("Amount"), "outstanding": lazy_gettext("Outstanding amount"),
     "currency": lazy_gettext("Currency"), "segment": lazy_gettext("Segment or typology"),
-    "comment": lazy_gettext("Comment"),
+    "comment": lazy_gettext("Comment"), "status": lazy_gettext("Status (paid, draft…)"),
     "paid_amount": lazy_gettext("Amount paid"), "payment_date": lazy_gettext("Payment date"),
     "payment_method": lazy_gettext("Payment method"), "payment_reference": lazy_gettext("Payment reference"),
 }

@@ -11,8 +11,10 @@ from datetime import date
 import phonenumbers
 
 from ..errors import N_
+from ..money import decimal_string
 from . import columns, parsing
-from .header import is_blank, is_total, total_kind
+from ..payment_terms import PaymentTerms
+from .header import is_blank, is_heading, is_total, total_kind
 from .parsing import Unreadable, text
 
 
@@ -29,6 +31,27 @@ class Rejection:
 
 
 @dataclass
+class _Seen:
+    """The first row of an invoice, where its record sits, and the outstanding each of its lines gave."""
+    row: int
+    index: int
+    raw: list
+    outs: list
+
+
+def _merge_line(invoices: list, seen: _Seen, amount: int | None, outstanding: int, from_balance: bool) -> None:
+    """Fold one more line into its invoice: amounts add up; the outstanding is the balance the lines repeat
+    (a balance column), else the sum of the line totals."""
+    key, number, inv_date, due, first_amount, _out, cur, row = invoices[seen.index]
+    seen.outs.append(outstanding)
+    if amount is not None:
+        first_amount = (first_amount or 0) + amount
+    repeated = from_balance and all(o == seen.outs[0] for o in seen.outs)
+    invoices[seen.index] = (key, number, inv_date, due, first_amount, seen.outs[0] if repeated else sum(seen.outs),
+                            cur, row)
+
+
+@dataclass
 class DebtorDraft:
     key: str
     customer_code: str | None = None
@@ -42,7 +65,7 @@ class DebtorDraft:
     total_cents: int = 0
     open_count: int = 0
     oldest_due: date | None = None
-    numbers: dict = field(default_factory=dict)  # invoice number -> row
+    numbers: dict = field(default_factory=dict)  # invoice number -> _Seen
 
 
 @dataclass
@@ -67,7 +90,6 @@ class FileTotals:
         return [s for s in self.subtotals if s[1] != s[2]]
 
     def as_dict(self) -> dict:
-        from ..money import decimal_string
         return {"file_total": None if self.grand_total is None else decimal_string(self.grand_total),
                 "rows_total": decimal_string(self.rows_cents),
                 "difference": None if self.difference is None else decimal_string(self.difference),
@@ -115,6 +137,10 @@ class CheckResult:
     invoices: list[tuple] = field(default_factory=list)
     currency: str = "EUR"
     totals: "FileTotals" = None
+    lines_merged: int = 0                                   # rows that were further lines of an invoice
+    settled: list = field(default_factory=list)             # (row, "settled" | "not_issued"): not loaded
+    estimated_rows: set = field(default_factory=set)        # rows whose due date was estimated
+    owners: dict = field(default_factory=dict)              # invoice number -> first row (any customer)
 
     def __post_init__(self):
         if self.totals is None:
@@ -139,9 +165,10 @@ class CheckResult:
                 "duplicates": duplicates}
 
     def as_dict(self) -> dict:
-        from ..money import decimal_string
         return {"rows_read": self.rows_read, "accepted": self.accepted, "rejected": self.rejected,
-                "skipped": self.skipped, "debtors": len(self.debtors), "invoices": len(self.invoices),
+                "skipped": self.skipped, "settled": sum(1 for _, k in self.settled if k == "settled"),
+                "not_issued": sum(1 for _, k in self.settled if k == "not_issued"),
+                "debtors": len(self.debtors), "invoices": len(self.invoices),
                 "total_outstanding": decimal_string(self.total_outstanding_cents), "currency": self.currency,
                 "quality": self.quality(), **self.totals.as_dict(),
                 "rejections": [{"row": r.row, "column": r.column, "reason": r.reason} for r in self.rejections]}
@@ -158,13 +185,40 @@ def _cents(row, *columns_) -> int | None:
     return None
 
 
+# A status column saying the invoice is no longer owed (settled) or was never issued.
+_SETTLED_WORDS = {"payee", "paye", "paid", "soldee", "solde", "reglee", "regle", "lettree", "lettre", "closed",
+                  "clos", "close", "cloturee", "in payment", "en paiement", "fully paid", "settled", "acquittee"}
+_NOT_ISSUED_WORDS = {"void", "voided", "annulee", "annule", "cancelled", "canceled", "draft", "brouillon",
+                     "abandonnee", "deleted"}
+_YES = {"1", "oui", "yes", "true", "vrai", "o", "y", "x"}
+_NO = {"0", "non", "no", "false", "faux", "n"}
+
+
+def settled_kind(header: str, value: str) -> str | None:
+    """"settled" or "not_issued" when a status cell says the invoice is not owed, else None (open)."""
+    word = parsing.normalise_name(value) if value else ""
+    if not word:
+        return None
+    flag = parsing.normalise_name(header)
+    if flag in ("is open", "isopen", "open"):
+        return "settled" if word in _NO else None
+    if flag in ("paye", "is paid", "payee", "paid"):
+        return "settled" if word in _YES else None
+    if word in _NOT_ISSUED_WORDS:
+        return "not_issued"
+    if word in _SETTLED_WORDS:
+        return "settled"
+    return None
+
+
 MSG_AMOUNT = N_("unreadable amount: “{value}”")
 MSG_DUE = N_("invalid due date: {value}")
-MSG_DUE_MISSING = N_("missing due date")
+MSG_DUE_MISSING = N_("missing due date, and no invoice date to estimate it from")
 MSG_DATE = N_("invalid invoice date: {value}")
 MSG_NUMBER = N_("missing invoice number")
 MSG_IDENTITY = N_("missing customer code and company name")
 MSG_DUPLICATE = N_("duplicate invoice number (row {row})")
+MSG_OTHER_CUSTOMER = N_("invoice number already used by another customer (row {row})")
 MSG_AMOUNT_MISSING = N_("missing amount")
 
 
@@ -218,7 +272,8 @@ class _Phones:
 
 
 def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
-          translate=lambda s: s, more=(), month_first: tuple[bool, bool] | None = None) -> CheckResult:
+          translate=lambda s: s, more=(), month_first: tuple[bool, bool] | None = None,
+          terms: PaymentTerms | None = None) -> CheckResult:
     """Accept or reject every row under the header; group accepted invoices into debtor accounts.
 
     ``more`` yields further (first row number, rows) chunks of a large file, checked with the same state;
@@ -227,8 +282,9 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
     header = [text(c) for c in rows[header_index]]
     cols = field_columns(header, mapping)
     result = CheckResult(header=header, currency=currency)
+    terms = terms or PaymentTerms()
     tr = {m: translate(m) for m in (MSG_AMOUNT, MSG_DUE, MSG_DUE_MISSING, MSG_DATE, MSG_NUMBER, MSG_IDENTITY,
-                                    MSG_DUPLICATE, MSG_AMOUNT_MISSING)}
+                                    MSG_DUPLICATE, MSG_OTHER_CUSTOMER, MSG_AMOUNT_MISSING)}
 
     def one(f):
         c = cols.get(f) or []
@@ -238,6 +294,7 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
     i_number, i_date, i_due = one("invoice_number"), one("invoice_date"), one("due_date")
     i_amount, i_out, i_cur = one("amount"), one("outstanding"), one("currency")
     i_contact, i_email, i_seg, i_comment = one("contact_name"), one("email"), one("segment"), one("comment")
+    i_status = one("status")
     phone_cols = [(i, header[i]) for i in cols.get("phone", [])]
     width = len(header)
     phones = _Phones()
@@ -245,6 +302,7 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
 
     def feed(data: list, first_row: int) -> None:
         debtors = result.debtors
+        owners = result.owners
         invoices = result.invoices
         rejections = result.rejections
         totals = result.totals
@@ -271,7 +329,7 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
             code = t_code[offset] if t_code is not None else ""
             name = t_name[offset] if t_name is not None else ""
             number = t_number[offset] if t_number is not None else ""
-            if not number and not code and not name and is_blank(row):
+            if not number and not code and not name and (is_blank(row) or is_heading(row)):
                 result.skipped += 1
                 continue
             if not number and is_total(row):
@@ -286,6 +344,11 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
                                             number=number[:80] or None, debtor_key=rough_key))
 
             rough_key = f"code:{code}" if code else (f"name:{parsing.normalise_name(name)}" if name else None)
+            if i_status is not None:
+                kind = settled_kind(header[i_status], text(row[i_status]))
+                if kind:                  # paid or never issued: counted and listed, never called about
+                    result.settled.append((row_number, kind))
+                    continue
             if not code and not name:
                 reject(i_code if i_code is not None else i_name, MSG_IDENTITY)
                 continue
@@ -313,16 +376,6 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
                     except Unreadable:
                         reject(i_amount, MSG_AMOUNT, value=t_amount[offset])
                         continue
-            if t_due[offset] == "":
-                reject(i_due, MSG_DUE_MISSING)
-                continue
-            due = fast_due[offset]
-            if due is None:
-                try:
-                    due = parsing.parse_date(row[i_due], us_due)
-                except Unreadable:
-                    reject(i_due, MSG_DUE, value=t_due[offset])
-                    continue
             invoice_date = None
             if i_date is not None and t_date[offset] != "":
                 invoice_date = fast_date[offset]
@@ -331,6 +384,20 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
                         invoice_date = parsing.parse_date(row[i_date], us_date)
                     except Unreadable:
                         reject(i_date, MSG_DATE, value=t_date[offset])
+                        continue
+            estimated = t_due is None or t_due[offset] == ""
+            if estimated:
+                if invoice_date is None:   # nothing to estimate it from
+                    reject(i_due if i_due is not None else i_date, MSG_DUE_MISSING)
+                    continue
+                due = terms.due_date(invoice_date)
+            else:
+                due = fast_due[offset]
+                if due is None:
+                    try:
+                        due = parsing.parse_date(row[i_due], us_due)
+                    except Unreadable:
+                        reject(i_due, MSG_DUE, value=t_due[offset])
                         continue
             if code:
                 key, siren = f"code:{code}", None
@@ -343,12 +410,31 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
                 if i_siren is not None:
                     debtor.siren = siren or parsing.siren(row[i_siren])
             elif number in debtor.numbers:
+                raw = [text(c) for c in row]
+                seen = debtor.numbers[number]
+                if raw == seen.raw:      # the same row twice: a duplicate
+                    totals.add_row(outstanding, row_number)
+                    rejections.append(Rejection(row_number, header[i_number],
+                                                tr[MSG_DUPLICATE].format(row=seen.row), raw, duplicate=True))
+                    continue
+                # Another line of the same invoice (one row per invoice line): one invoice.
+                before = invoices[seen.index][5]
+                _merge_line(invoices, seen, amount, outstanding, use_out)
+                change = invoices[seen.index][5] - before
+                debtor.total_cents += change
+                totals.add_row(change, row_number)
+                result.lines_merged += 1
+                result.accepted += 1
+                continue
+            other = owners.get(number)
+            if other is not None:        # the same number under another customer: a duplicate, not a line
                 totals.add_row(outstanding, row_number)
                 rejections.append(Rejection(row_number, header[i_number],
-                                            tr[MSG_DUPLICATE].format(row=debtor.numbers[number]),
-                                            [text(c) for c in row], duplicate=True))
+                                            tr[MSG_OTHER_CUSTOMER].format(row=other), [text(c) for c in row],
+                                            duplicate=True))
                 continue
-            debtor.numbers[number] = row_number
+            owners[number] = row_number
+            debtor.numbers[number] = _Seen(row_number, len(invoices), [text(c) for c in row], [outstanding])
             if name and not debtor.company_name:
                 debtor.company_name = name[:300]
             if i_contact is not None:
@@ -377,6 +463,8 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
                     debtor.oldest_due = due
             cur = (text(row[i_cur]).upper()[:3] if i_cur is not None else "") or currency
             invoices.append((key, number[:80], invoice_date, due, amount, outstanding, cur, row_number))
+            if estimated:
+                result.estimated_rows.add(row_number)
             totals.add_row(outstanding, row_number)
             result.accepted += 1
         result.rows_read += n

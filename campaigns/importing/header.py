@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from .mapping import field_for_header
-from .parsing import text
+from .parsing import Unreadable, amount_cents, text
 
 _TOTAL = re.compile(r"^\s*(sous[- ]?)?total|^\s*grand total|^\s*total g[ée]n[ée]ral|^\s*report\b", re.I)
 
@@ -23,6 +23,19 @@ def find_header(rows: list, scan: int = 40) -> int:
         if score > best_score:
             best, best_score = index, score
     return best
+
+
+def is_heading(row) -> bool:
+    """A section heading inside the data (an ageing bucket, a customer's name above its invoices): one text
+    cell alone, not an amount."""
+    filled = [c for c in row if c is not None and (not isinstance(c, str) or c.strip())]
+    if len(filled) != 1 or not isinstance(filled[0], str):
+        return False
+    try:
+        amount_cents(filled[0])
+        return False            # an amount alone is a row that lost its customer, not a heading
+    except Unreadable:
+        return sum(ch.isalpha() for ch in filled[0]) >= 3
 
 
 def is_blank(row) -> bool:

@@ -24,6 +24,7 @@ PHONE_COLUMNS = ("debtor_id", "raw", "e164", "label", "kind", "position", "statu
 INVOICE_COLUMNS = (
     "campaign_id", "debtor_id", "number", "invoice_date", "due_date", "amount_cents", "initial_outstanding_cents",
     "outstanding_cents", "currency", "status", "import_batch_id", "source_row", "created_at", "updated_at",
+    "due_date_estimated",
 )
 
 
@@ -86,9 +87,10 @@ def load(session: Session, campaign_id: int, batch_id: int, result: CheckResult,
         (ids[d.key], raw, e164, label, kind, position, "ok")
         for d in drafts for position, (raw, e164, label, kind) in enumerate(d.phones.values())))
     value = writer.value
+    estimated = result.estimated_rows
     writer.write("invoices", INVOICE_COLUMNS, (
         (campaign_id, ids[key], number, value(inv_date), value(due), amount, outstanding, outstanding, cur,
-         "open" if outstanding > 0 else "paid", batch_id, row, now_value, now_value)
+         "open" if outstanding > 0 else "paid", batch_id, row, now_value, now_value, row in estimated)
         for key, number, inv_date, due, amount, outstanding, cur, row in result.invoices))
     if progress:
         progress(len(drafts) + len(result.invoices))

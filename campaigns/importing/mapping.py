@@ -4,9 +4,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .parsing import Unreadable, amount_cents, parse_date
+
 FIELDS = [
     "customer_code", "company_name", "siren", "contact_name", "phone", "email", "invoice_number",
-    "invoice_date", "due_date", "amount", "outstanding", "currency", "segment", "comment",
+    "invoice_date", "due_date", "amount", "outstanding", "currency", "segment", "comment", "status",
 ]
 # A payments list ("relevé de règlements"): the invoice each payment settles, how much, when, how.
 PAYMENT_FIELDS = ["customer_code", "invoice_number", "paid_amount", "payment_date", "payment_method",
@@ -18,9 +20,13 @@ REQUIRED_HELP = ["identity (customer_code or company_name)", "invoice_number", "
 VARIANTS = {
     "customer_code": ["code client", "code tiers", "compte auxiliaire", "compte client", "n client", "num client",
                       "no client", "customer code", "customer id", "customer", "client code", "account", "compte",
-                      "code", "tiers", "cpte aux", "account number", "customer number"],
+                      "code", "tiers", "cpte aux", "account number", "customer number", "compte tiers", "customer id",
+                      "cust number", "cust id", "client id", "id client", "socid", "partner code", "debtor code",
+                      "code debiteur", "numero client", "n compte", "customer account"],
     "company_name": ["raison sociale", "nom client", "client", "societe", "nom", "denomination", "intitule",
-                     "company", "company name", "customer name", "name", "libelle tiers", "intitule compte"],
+                     "company", "company name", "customer name", "name", "libelle tiers", "intitule compte", "name 1",
+                     "partner", "partner name", "account name", "nom tiers", "nom du client", "raison sociale client",
+                     "client name", "debtor", "debiteur"],
     "siren": ["siren", "siret", "n siren", "n siret", "registration number"],
     "contact_name": ["contact", "interlocuteur", "nom contact", "contact name", "responsable"],
     "phone": ["telephone", "tel", "tel portable", "portable", "mobile", "tel fixe", "fixe", "phone", "phone number",
@@ -28,16 +34,30 @@ VARIANTS = {
     "email": ["email", "e mail", "mail", "courriel", "adresse mail", "adresse email"],
     "invoice_number": ["n facture", "no facture", "num facture", "numero facture", "facture", "num piece",
                        "n piece", "piece", "numero piece", "reference", "ref facture", "invoice", "invoice number",
-                       "invoice no", "invoice", "document", "document number", "doc no"],
-    "invoice_date": ["date facture", "date piece", "date", "date emission", "invoice date", "document date"],
-    "due_date": ["echeance", "date echeance", "date d echeance", "due date", "due", "date limite", "echeance facture"],
+                       "invoice no", "invoice", "document", "document number", "doc no", "num", "number", "ref",
+                       "invoice num", "invoice id", "doc id", "bill number", "numero", "n document",
+                       "invoice reference"],
+    "invoice_date": ["date facture", "date piece", "date", "date emission", "invoice date", "document date",
+                     "invoice bill date", "datef", "date de facture", "date d emission", "issue date",
+                     "bill date", "posting date", "date document"],
+    "due_date": ["echeance", "date echeance", "date d echeance", "due date", "due", "date limite", "echeance facture",
+                 "net due date", "due in date", "date lim reglement", "date limite de reglement",
+                 "date echeance facture", "payment due date", "date due"],
     "amount": ["montant ttc", "montant", "montant facture", "total ttc", "amount", "invoice amount", "ttc",
-               "montant initial", "debit"],
+               "montant initial", "debit", "total", "invoice total", "total amount", "gross amount",
+               "montant total", "amount in doc curr", "total ligne ttc"],
     "outstanding": ["reste du", "solde", "restant du", "reste a payer", "montant du", "solde du", "encours",
-                    "outstanding", "balance", "amount due", "open amount", "residual", "solde restant"],
-    "currency": ["devise", "currency", "monnaie"],
+                    "outstanding", "balance", "amount due", "open amount", "residual", "solde restant",
+                    "open balance", "balance due", "total open amount", "amount open", "amount outstanding",
+                    "reste a regler", "montant restant", "solde facture", "solde du", "restant a payer",
+                    "amount residual", "remaining amount"],
+    "currency": ["devise", "currency", "monnaie", "document currency", "doc currency", "currency code",
+                 "code devise"],
     "segment": ["segment", "typologie", "categorie", "category", "type client", "famille", "typology"],
     "comment": ["commentaire", "commentaires", "remarque", "observation", "note", "notes", "comment"],
+    # Whether the invoice is still open: a status word (Payée, Paid, Brouillon...) or a flag (paye = 1, isOpen = 0).
+    "status": ["statut", "status", "etat", "paye", "is paid", "payee", "is open", "isopen", "open", "statut facture",
+               "invoice status", "etat facture", "statut paiement", "payment status", "lettrage"],
 }
 PAYMENT_VARIANTS = {
     "customer_code": ["code client", "code tiers", "compte auxiliaire", "compte client", "n client", "num client",
@@ -68,13 +88,22 @@ def _lookup(variants: dict[str, list[str]]) -> dict[str, str]:
 
 
 _LOOKUP = _lookup(VARIANTS)
+# Headers of real exports that name none of our fields, though their words look like one ("Company Code" is
+# SAP's company, not the customer's name; "Document Type" is not the invoice number).
+_IGNORED = {"company code", "document type", "transaction type", "posting key", "assignment", "local currency",
+            "amount in local currency", "amount in lc", "doc type", "type", "paid", "credited", "journal",
+            "code journal", "terms", "payment terms", "conditions de paiement"}
+_IDENTIFIER = re.compile(r"\b(id|ids|no|n|num|number|numero|code|account|compte|ref|reference|key)\b")
 _PAYMENT_LOOKUP = _lookup(PAYMENT_VARIANTS)
 
+_TEXT_DATE = re.compile(r"^\d{1,2} [A-Za-zéû]{3,9}\.? \d{4}$")   # 15 Oct 2026, 3 janv. 2026
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
 _PHONE = re.compile(r"^\+?[\d .()-]{9,}$")
 
 
 def _norm(header: str) -> str:
+    """A header as lower-case words: accents, punctuation, camelCase and snake_case all flattened."""
+    header = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", header)   # customerID, InvoiceAmount
     s = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode().lower()
     s = s.replace("°", " ").replace("#", " ")
     s = re.sub(r"[^a-z0-9]+", " ", s).strip()
@@ -91,7 +120,7 @@ def field_for_header(header: str, payments: bool = False) -> str | None:
     """The field a header name usually means, or None."""
     lookup = _PAYMENT_LOOKUP if payments else _LOOKUP
     n = _norm(header)
-    if not n:
+    if not n or (not payments and n in _IGNORED and n not in lookup):
         return None
     if n in lookup:
         return lookup[n]
@@ -130,7 +159,8 @@ def suggest(headers: list[str], samples: list[list[str]], remembered: dict | Non
         if not header:
             continue
         field = field_for_header(header, payments)
-        if field is None and not payments:
+        if field is None and not payments and _norm(header) not in _IGNORED and not _IDENTIFIER.search(_norm(header)):
+            # Judged by contents only when the header says nothing: never a phone from a "customer number".
             field = _content_field([row[index] for row in samples if index < len(row)])
         if field is None:
             continue
@@ -140,7 +170,76 @@ def suggest(headers: list[str], samples: list[list[str]], remembered: dict | Non
             mapping[field] = [header]
         elif field == "amount" and "outstanding" not in mapping:
             mapping["outstanding"] = [header]
+    if not payments:
+        _judge_by_contents(mapping, headers, samples)
     return mapping
+
+
+def _column(headers: list[str], samples: list[list[str]], name: str) -> list[str]:
+    index = headers.index(name)
+    return [row[index] for row in samples if index < len(row) and row[index]]
+
+
+def _share(values: list[str], test) -> float:
+    return sum(1 for v in values if test(v)) / len(values) if values else 0.0
+
+
+def _is_date(value: str) -> bool:
+    try:
+        parse_date(value)
+        return True
+    except Unreadable:
+        return bool(_TEXT_DATE.match(value))
+
+
+def _is_amount(value: str) -> bool:
+    try:
+        amount_cents(value)
+        return not _is_date(value)
+    except Unreadable:
+        return False
+
+
+def _is_name(value: str) -> bool:
+    return sum(ch.isalpha() for ch in value) >= 3 and " " in value.strip()
+
+
+def _judge_by_contents(mapping: dict, headers: list[str], samples: list[list[str]]) -> None:
+    """Second thoughts from the rows themselves, where a header alone misleads.
+
+    - A "date" column holding amounts is an amount (Xero's "Due" is what is due, not when).
+    - No customer column but a contact one: the contact is the customer (Xero's "Contact").
+    - A customer "code" column holding names, with no name column, is the name (QuickBooks' "Customer").
+    """
+    for field in ("due_date", "invoice_date"):
+        for name in list(mapping.get(field, [])):
+            values = _column(headers, samples, name)
+            if values and _share(values, _is_date) < 0.5 <= _share(values, _is_amount):
+                mapping[field].remove(name)
+                target = "outstanding" if not mapping.get("outstanding") else "amount"
+                if not mapping.get(target):
+                    mapping[target] = [name]
+        if field in mapping and not mapping[field]:
+            del mapping[field]
+    if not mapping.get("outstanding"):
+        used = {c for cols in mapping.values() for c in cols}
+        for name in headers:   # "Due" beside "Due Date": what is due, judged by its amounts
+            if name and name not in used and field_for_header(name) == "due_date":
+                values = _column(headers, samples, name)
+                if values and _share(values, _is_amount) > 0.5:
+                    mapping["outstanding"] = [name]
+                    break
+    if not mapping.get("customer_code") and not mapping.get("company_name") and mapping.get("contact_name"):
+        mapping["company_name"] = mapping.pop("contact_name")
+    for name in list(mapping.get("status", [])):   # a "status" of amounts is a paid amount, not a status
+        values = _column(headers, samples, name)
+        if values and _share(values, lambda v: _is_amount(v) and v.strip() not in ("0", "1")) > 0.5:
+            mapping.pop("status")
+    codes = mapping.get("customer_code")
+    if codes and not mapping.get("company_name"):
+        values = _column(headers, samples, codes[0])
+        if values and _share(values, _is_name) > 0.5:
+            mapping["company_name"] = mapping.pop("customer_code")
 
 
 def missing_required(mapping: dict, payments: bool = False) -> list[str]:
@@ -154,6 +253,6 @@ def missing_required(mapping: dict, payments: bool = False) -> list[str]:
         missing.append("invoice_number")
     if not (mapping.get("outstanding") or mapping.get("amount")):
         missing.append("outstanding / amount")
-    if not mapping.get("due_date"):
-        missing.append("due_date")
+    if not mapping.get("due_date") and not mapping.get("invoice_date"):
+        missing.append("due_date")   # without one, it is estimated from the invoice date and the payment terms
     return missing

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -11,6 +12,13 @@ _AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 MAX_WHOLE_DIGITS = 12   # a trillion: beyond any invoice, and far below the database's integer limit
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+# "15 Oct 2026", "15-Oct-2026", "3 janv. 2026", "Oct 15, 2026": reports in words (Xero, QuickBooks, French tools).
+_WORDS = re.compile(r"^(\d{1,2})[ -]([^\W\d_]{3,9})\.?[ -](\d{4})$|^([^\W\d_]{3,9})\.? (\d{1,2}),? (\d{4})$")
+_MONTHS = {name: n for n, names in enumerate((
+    ("jan", "janv", "january", "janvier"), ("feb", "fev", "fevr", "february", "fevrier"), ("mar", "mars", "march"),
+    ("apr", "avr", "april", "avril"), ("may", "mai"), ("jun", "juin", "june"), ("jul", "juil", "july", "juillet"),
+    ("aug", "aou", "aout", "august"), ("sep", "sept", "september", "septembre"), ("oct", "october", "octobre"),
+    ("nov", "november", "novembre"), ("dec", "december", "decembre")), start=1) for name in names}
 
 
 class Unreadable(ValueError):
@@ -96,14 +104,24 @@ def parse_date(cell, us: bool = False) -> date:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if s.isdigit() and 20000 < int(s) < 80000:
             return EXCEL_EPOCH + timedelta(days=int(s))
+        m = _WORDS.match(s)
+        if m:
+            day, name, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4),
+                                                                                          m.group(6))
+            month = _MONTHS.get(_plain(name.lower()))
+            if month:
+                return date(int(year), month, int(day))
     except ValueError:
         raise Unreadable(s) from None
     raise Unreadable(s)
 
 
+def _plain(word: str) -> str:
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+
+
 def normalise_name(name: str) -> str:
     """A company name for grouping: lower case, no accents, no punctuation, no legal form."""
-    import unicodedata
     s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     s = re.sub(r"[^a-z0-9]+", " ", s)
     words = [w for w in s.split() if w not in {"sarl", "sas", "sa", "eurl", "sasu", "sci", "snc", "ste", "societe"}]

@@ -13,7 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .. import audit, clock, priority
+from .. import audit, clock, payment_terms, priority
 from ..errors import DomainError, N_, NotFound
 from ..models import (Campaign, ClientCompany, DebtorAccount, ImportBatch, ImportKind, ImportRejection, ImportStatus)
 from . import checking, columns, header, loading, mapping, payments, reading, updating
@@ -123,7 +123,8 @@ def check(session: Session, batch: ImportBatch, chosen: dict[str, list[str]] | N
         result = payments.check(grid.rows, analysis.header_index, chosen, clock.today(campaign, now),
                                 campaign.currency, translate)
     else:
-        result = _check_rows(data, analysis, chosen, campaign.currency, translate)
+        company = session.get(ClientCompany, campaign.client_company_id)
+        result = _check_rows(data, analysis, chosen, campaign.currency, translate, payment_terms.terms_of(company))
     del data
     if result.accepted + result.rejected == 0:
         raise DomainError(N_("The file has column headers but no invoice rows."), field="file")
@@ -174,7 +175,8 @@ def validate_mapping(analysis: Analysis, chosen: dict, payments: bool = False) -
     return chosen
 
 
-def _check_rows(data: bytes, analysis: Analysis, chosen: dict, currency: str, translate) -> checking.CheckResult:
+def _check_rows(data: bytes, analysis: Analysis, chosen: dict, currency: str, translate,
+                terms: payment_terms.PaymentTerms) -> checking.CheckResult:
     """The whole grid at once, or a large text file chunk by chunk below its header."""
     grid, index = analysis.grid, analysis.header_index
     if grid.truncated:
@@ -185,11 +187,12 @@ def _check_rows(data: bytes, analysis: Analysis, chosen: dict, currency: str, tr
                 order.append(column is not None and columns.month_first(columns.texts(
                     reading.text_column(data, grid, index + 1, analysis.header.index(column)))))
             return checking.check(grid.rows[:index + 1], index, chosen, currency, translate,
-                                  more=reading.text_chunks(data, grid, index + 1, CHUNK_ROWS), month_first=tuple(order))
+                                  more=reading.text_chunks(data, grid, index + 1, CHUNK_ROWS), month_first=tuple(order),
+                                  terms=terms)
         except pd.errors.ParserError:
             grid = reading.read_file(data, "")
             grid.rows[index] = analysis.header
-    return checking.check(grid.rows, index, chosen, currency, translate)
+    return checking.check(grid.rows, index, chosen, currency, translate, terms=terms)
 
 
 def _record_counts(batch: ImportBatch, result) -> None:
@@ -205,7 +208,10 @@ def _record_counts(batch: ImportBatch, result) -> None:
         return
     batch.debtors_count, batch.invoices_count = len(result.debtors), len(result.invoices)
     batch.total_outstanding_cents = result.total_outstanding_cents
-    batch.quality = {**result.quality(), "reconciliation": result.totals.as_record()}
+    batch.quality = {**result.quality(), "reconciliation": result.totals.as_record(),
+                     "estimated_due_dates": len(result.estimated_rows), "lines_merged": result.lines_merged,
+                     "settled": sum(1 for _, k in result.settled if k == "settled"),
+                     "not_issued": sum(1 for _, k in result.settled if k == "not_issued")}
     batch.progress_total = len(result.debtors) + len(result.invoices)
 
 

@@ -308,12 +308,14 @@ def _insert_new(session: Session, campaign_id: int, batch_id: int, result: Check
     partial = CheckResult(header=result.header, currency=result.currency)
     partial.debtors = {k: result.debtors[k] for k in keys if k not in existing}
     partial.invoices = [inv for inv in new if inv[0] not in existing]
+    partial.estimated_rows = result.estimated_rows
     loading.load(session, campaign_id, batch_id, partial)
     for key, number, inv_date, due, amount, out, cur, row in new:
         if key in existing:
             session.add(Invoice(campaign_id=campaign_id, debtor_id=existing[key], number=number, invoice_date=inv_date,
                                 due_date=due, amount_cents=amount, initial_outstanding_cents=out,
                                 outstanding_cents=out, currency=cur, import_batch_id=batch_id, source_row=row,
+                                due_date_estimated=row in result.estimated_rows,
                                 status=InvoiceStatus.OPEN if out > 0 else InvoiceStatus.PAID))
     session.flush()
     session.execute(sa.insert(InvoiceChange), [

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 import xlsxwriter
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..models import Campaign, utcnow
+from ..models import Campaign, Invoice, utcnow
 from ..supervision.purge import FINAL_RECAP_ACTION
 from . import labels as L
 from . import queries
@@ -36,7 +37,8 @@ NON_JOINTS = [("Code client", "text", 14), ("Société", "text", 32), ("Contact"
 FACTURES = [("Code client", "text", 14), ("Société", "text", 30), ("N° facture", "text", 16),
             ("Date facture", "date", 12), ("Échéance", "date", 12), ("Montant dû", "money", 15),
             ("Reste dû aujourd'hui", "money", 16), ("Statut final", "text", 13), ("Motif", "text", 26),
-            ("Date promise", "date", 13), ("Moyen de paiement", "text", 16), ("Dernier appel", "datetime", 16)]
+            ("Date promise", "date", 13), ("Moyen de paiement", "text", 16), ("Dernier appel", "datetime", 16),
+            ("Échéance estimée", "text", 14)]
 APPELS = [("Date et heure", "datetime", 16), ("Agent", "text", 20), ("Code client", "text", 14),
           ("Débiteur", "text", 30), ("Téléphone", "text", 16), ("Résultat", "text", 20), ("Issue", "text", 14),
           ("Durée (s)", "int", 10), ("Notes", "text", 60)]
@@ -56,6 +58,9 @@ def write_recap(session: Session, campaign_id: int, target, final: bool = False,
     formats = Formats(workbook)
     figures = write_summary(session, workbook, formats, campaign_id, final, now)
     totals = {"amount_placed_cents": figures.amount_placed_cents}
+    # The invoice sheet lists every invoice, credit balances' included: its progress counts them all.
+    invoice_rows = session.scalar(sa.select(sa.func.count()).select_from(Invoice)
+                                  .where(Invoice.campaign_id == campaign_id)) or 0
 
     sheet = SheetWriter(workbook, formats, "Engagements", ENGAGEMENTS)
     sheet.header()
@@ -86,12 +91,13 @@ def write_recap(session: Session, campaign_id: int, target, final: bool = False,
     due_sum = 0
     write, invoice_label, method_label = sheet.write, L.INVOICE, L.METHOD
     for n, (code, company, number, inv_date, due, initial, now_cents, status, motive, p_date, p_method, last,
-            *_) in enumerate(queries.invoices(session, campaign_id), 1):
+            *_, estimated) in enumerate(queries.invoices(session, campaign_id), 1):
         due_sum += initial
         write((code, company, number, inv_date, due, initial, now_cents, invoice_label.get(status),
-               motive, p_date, method_label.get(p_method), last))
+               motive, p_date, method_label.get(p_method), last,
+               "oui (date de facture + délai de paiement)" if estimated else None))
         if progress and n % 10_000 == 0:
-            progress(n, figures.invoices_placed)
+            progress(n, invoice_rows)
     sheet.finish()
     totals["Factures"] = sheet.row - 1
     totals["montant_du_cents"] = due_sum
@@ -105,7 +111,7 @@ def write_recap(session: Session, campaign_id: int, target, final: bool = False,
 
     workbook.close()
     if progress:
-        progress(figures.invoices_placed, figures.invoices_placed)
+        progress(invoice_rows, invoice_rows)
     if final:
         campaign = session.get(Campaign, campaign_id)
         audit.record(session, user_id, FINAL_RECAP_ACTION, campaign, campaign_id=campaign_id,

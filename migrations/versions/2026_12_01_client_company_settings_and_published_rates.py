@@ -5,6 +5,7 @@ Revises: 0002
 Create Date: 2026-12-01 23:30:00
 
 - client_companies: legal name, address, SIRET, bank details, payment terms, terms-of-sale rate, reply-to, logo;
+- invoices.due_date_estimated: a due date estimated from the payment terms (the file gave none);
 - invoice_motives: the labels the motive and its family had when recorded (filled from the taxonomy now);
 - final_recaps: the final recap of each close, kept (a reopening supersedes it);
 - legal_rates: the legal interest rate and the ECB main refinancing rate by half-year, seeded from 2024 to the
@@ -59,6 +60,10 @@ def upgrade() -> None:
     with op.batch_alter_table('invoice_motives', schema=None) as batch_op:
         for name in MOTIVE_LABELS:
             batch_op.add_column(sa.Column(name, sa.String(length=200), nullable=True))
+    with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('due_date_estimated', sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.alter_column('due_date_estimated', server_default=None)
     # Motives recorded so far keep the labels their motive has today.
     op.execute("UPDATE invoice_motives SET label_fr = (SELECT label_fr FROM motives WHERE motives.id = "
                "invoice_motives.motive_id), label_en = (SELECT label_en FROM motives WHERE motives.id = "
@@ -100,6 +105,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.drop_column('due_date_estimated')
     op.drop_table('legal_rates')
     with op.batch_alter_table('final_recaps', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_final_recaps_campaign_id'))

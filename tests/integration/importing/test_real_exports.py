@@ -1,0 +1,93 @@
+"""Receivables files as real tools export them load with no --map, to totals computed apart from our mapper.
+
+The files and their expected figures come from tests/data/erp/make_erp_files.py, which writes each file in
+its tool's documented layout and counts its open invoices itself (tests/data/erp/README.md).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from campaigns.importing import service
+from campaigns.models import DebtorAccount, ImportKind, Invoice
+from campaigns.payment_terms import PaymentTerms
+
+ERP = Path(__file__).resolve().parents[2] / "data" / "erp"
+EXPECTED = json.loads((ERP / "expected.json").read_text(encoding="utf-8"))
+
+
+def load(session, make, tmp_path, name, company=None):
+    campaign = make.campaign(client_company=company)
+    batch = service.store_upload(session, campaign, name, (ERP / name).read_bytes(), str(tmp_path),
+                                 kind=ImportKind.INITIAL)
+    result = service.check(session, batch)
+    service.apply(session, batch, result=result)
+    session.flush()
+    return campaign, batch, result
+
+
+def open_figures(session, campaign):
+    """Invoices still owing something (credit notes included), their debtors, and the open total."""
+    rows = session.execute(sa.select(Invoice.debtor_id, Invoice.outstanding_cents).where(
+        Invoice.campaign_id == campaign.id, Invoice.outstanding_cents != 0)).all()
+    return len(rows), len({d for d, _ in rows}), Decimal(sum(c for _, c in rows)) / 100
+
+
+def second_owner_of_the_shared_number() -> Decimal:
+    """In line_items.csv one number is used by two customers: the second one's balance, read with csv."""
+    number = EXPECTED["line_items.csv"]["duplicate_invoice_number"]
+    with open(ERP / "line_items.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter=";") if r["Facture"] == number]
+    first = rows[0]["Code client"]
+    later = [r for r in rows if r["Code client"] != first]
+    return Decimal(re.sub(r"\s", "", later[0]["Solde facture"]).replace(",", "."))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_real_export_loads_with_no_help_to_its_own_totals(session, make, tmp_path, name):
+    expected = EXPECTED[name]
+    campaign, batch, result = load(session, make, tmp_path, name)
+    invoices, debtors, total = open_figures(session, campaign)
+    want_invoices, want_total = expected["invoices"], Decimal(expected["open_total"])
+    if name == "line_items.csv":     # a number under a second customer is a duplicate, rejected
+        want_invoices, want_total = want_invoices - 1, want_total - second_owner_of_the_shared_number()
+        assert result.rejected == sum(1 for r in result.rejections if r.duplicate) > 0
+    else:
+        assert result.rejected == 0, [(r.row, r.reason) for r in result.rejections][:5]
+    assert (invoices, total) == (want_invoices, want_total)
+    assert debtors == expected["debtors"]
+    if "file_total" in expected:       # the file's own total line agrees with its rows
+        assert result.totals.difference == 0
+
+
+def test_one_row_per_invoice_line_makes_one_invoice_with_the_balance_the_lines_repeat(session, make, tmp_path):
+    campaign, _batch, result = load(session, make, tmp_path, "line_items.csv")
+    assert result.lines_merged > 0
+    invoice = session.scalar(sa.select(Invoice).where(Invoice.campaign_id == campaign.id,
+                                                      Invoice.number == "F2026-01281"))
+    assert invoice.outstanding_cents == 864_561                         # "Solde facture", not 3 x it
+    assert invoice.amount_cents == 59_630 + 44_942 + 759_989            # the three line totals
+
+
+def test_a_file_without_due_dates_gets_them_from_the_payment_terms_and_says_they_are_estimated(
+        session, make, tmp_path):
+    campaign, batch, _result = load(session, make, tmp_path, "no_due_date.csv")
+    invoices = session.scalars(sa.select(Invoice).where(Invoice.campaign_id == campaign.id)).all()
+    assert invoices and all(i.due_date_estimated for i in invoices)
+    assert all(i.due_date == i.invoice_date + timedelta(days=30) for i in invoices)   # the law's 30 days
+    assert batch.quality["estimated_due_dates"] == len(invoices)
+
+    company = make.client_company(payment_terms_kind="eom_then_days", payment_terms_days=45)
+    campaign, _batch, _result = load(session, make, tmp_path / "terms", "no_due_date.csv", company=company)
+    terms = PaymentTerms("eom_then_days", 45, True)
+    for invoice in session.scalars(sa.select(Invoice).where(Invoice.campaign_id == campaign.id)):
+        assert invoice.due_date == terms.due_date(invoice.invoice_date)
+    assert session.scalar(sa.select(sa.func.count()).select_from(DebtorAccount)
+                          .where(DebtorAccount.campaign_id == campaign.id)) > 0
