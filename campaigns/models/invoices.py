@@ -32,7 +32,7 @@ class Invoice(Base):
     invoice_date: Mapped[date | None] = mapped_column(sa.Date)
     due_date: Mapped[date] = mapped_column(sa.Date)
     # The file gave no due date: invoice date + the client's payment terms (campaigns.payment_terms).
-    due_date_estimated: Mapped[bool] = mapped_column(default=False)
+    due_date_estimated: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     amount_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
     # Outstanding at placement (what the client handed over) and now.
     initial_outstanding_cents: Mapped[int] = mapped_column(sa.BigInteger)

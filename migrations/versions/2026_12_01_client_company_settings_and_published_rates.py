@@ -61,9 +61,8 @@ def upgrade() -> None:
         for name in MOTIVE_LABELS:
             batch_op.add_column(sa.Column(name, sa.String(length=200), nullable=True))
     with op.batch_alter_table('invoices', schema=None) as batch_op:
+        # A server default too: bulk writers (COPY in the benchmarks, the loader) need not name it.
         batch_op.add_column(sa.Column('due_date_estimated', sa.Boolean(), nullable=False, server_default=sa.false()))
-    with op.batch_alter_table('invoices', schema=None) as batch_op:
-        batch_op.alter_column('due_date_estimated', server_default=None)
     # Motives recorded so far keep the labels their motive has today.
     op.execute("UPDATE invoice_motives SET label_fr = (SELECT label_fr FROM motives WHERE motives.id = "
                "invoice_motives.motive_id), label_en = (SELECT label_en FROM motives WHERE motives.id = "
