@@ -4,27 +4,26 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .models import AuditEntry, Campaign, User, utcnow
+from .models import AuditEntry, Campaign, User
 
 PAGE_SIZE = 100
 
 
-_INSERT = sa.insert(AuditEntry)
-
-
 def record(session: Session, user_id: int | None, action: str, entity, campaign_id: int | None = None,
-           **details) -> None:
-    """Append an audit entry for ``entity`` (a model instance, flushed so that it has an id).
-
-    Written at once with one INSERT (no unit of work: an entry is never changed afterwards), in the caller's
-    transaction, so it goes with everything else or not at all.
-    """
+           **details) -> AuditEntry:
+    """Append an audit entry for ``entity`` (a model instance, flushed so that it has an id)."""
     if getattr(entity, "id", None) is None:
         session.flush()
-    session.execute(_INSERT, {
-        "at": utcnow(), "user_id": user_id, "action": action, "entity_type": type(entity).__tablename__,
-        "entity_id": entity.id, "campaign_id": campaign_id if campaign_id is not None else _campaign_of(entity),
-        "details": {k: _plain(v) for k, v in details.items()} or None})
+    entry = AuditEntry(
+        user_id=user_id,
+        action=action,
+        entity_type=type(entity).__tablename__,
+        entity_id=entity.id,
+        campaign_id=campaign_id if campaign_id is not None else _campaign_of(entity),
+        details={k: _plain(v) for k, v in details.items()} or None,
+    )
+    session.add(entry)
+    return entry
 
 
 def _campaign_of(entity) -> int | None:

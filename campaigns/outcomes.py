@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from . import audit, calendar, clock, outcome_checks, priority, promises, queue, rules, taxonomy
 from .errors import N_, Conflict, NotFound
 from .models import (Callback, CallbackStatus, CallAttempt, Campaign, ContactResult, DebtorAccount, InvoiceMotive,
-                     InvoiceStatus, PaymentMethod, Promise, QueueState, utcnow)
+                     InvoiceStatus, PaymentMethod, Promise, QueueState)
 from .supervision import wrong_numbers
 
 NO_CONTACT = {ContactResult.NO_ANSWER, ContactResult.BUSY, ContactResult.VOICEMAIL, ContactResult.SWITCHBOARD,
@@ -64,9 +64,6 @@ class OutcomeInput:
     started_at: datetime | None = None
     request_key: str | None = None
     refused: bool = False
-
-
-_INSERT_ATTEMPT = sa.insert(CallAttempt).returning(CallAttempt)
 
 
 @functools.cache
@@ -130,12 +127,12 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
     elif outcome.callback is not None:
         kind = "callback"
     started = outcome.started_at if outcome.started_at and outcome.started_at <= now else now
-    # One INSERT ... RETURNING (an attempt is never updated: no unit of work needed).
-    attempt = session.scalars(_INSERT_ATTEMPT, [dict(
-        campaign_id=campaign.id, debtor_id=debtor.id, agent_id=agent_id, started_at=started, ended_at=now,
-        duration_seconds=int((now - started).total_seconds()), result=outcome.result, outcome=kind,
-        phone_dialled=outcome.phone_dialled, notes=outcome.notes, request_key=outcome.request_key,
-        created_at=utcnow())]).one()
+    attempt = CallAttempt(campaign_id=campaign.id, debtor_id=debtor.id, agent_id=agent_id, started_at=started,
+                          ended_at=now, duration_seconds=int((now - started).total_seconds()),
+                          result=outcome.result, outcome=kind, phone_dialled=outcome.phone_dialled,
+                          notes=outcome.notes, request_key=outcome.request_key)
+    session.add(attempt)
+    session.flush()
 
     # Any pending callback of this debtor is done: the call was made.
     if has_pending_callback:
