@@ -68,18 +68,14 @@ class OutcomeInput:
 
 @functools.cache
 def _lock_statement(with_key: bool):
-    """Lock the debtor, load its campaign; say whether this request was already recorded and whether a callback
-    is pending.
+    """Lock the debtor; say whether this request was already recorded and whether a callback is pending.
 
     Built once (building it costs more Python than running it); values are bound.
     """
     recorded = (sa.select(CallAttempt.id).where(CallAttempt.request_key == sa.bindparam("lock_request_key"))
                 .scalar_subquery() if with_key else sa.null())
     pending = sa.exists().where(Callback.debtor_id == DebtorAccount.id, Callback.status == CallbackStatus.PENDING)
-    # The campaign comes in the same round trip (its rules, hours and weights decide the next state).
-    return (sa.select(DebtorAccount, Campaign, recorded, pending)
-            .join(Campaign, Campaign.id == DebtorAccount.campaign_id)
-            .where(DebtorAccount.id == sa.bindparam("lock_debtor_id"))
+    return (sa.select(DebtorAccount, recorded, pending).where(DebtorAccount.id == sa.bindparam("lock_debtor_id"))
             .with_for_update(of=DebtorAccount.__table__).execution_options(populate_existing=True))
 
 
@@ -101,9 +97,12 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
                           {"lock_debtor_id": debtor_id, "lock_request_key": outcome.request_key}).first()
     if row is None:
         raise NotFound(N_("This debtor does not exist."))
-    debtor, campaign, recorded_id, has_pending_callback = row
+    debtor, recorded_id, has_pending_callback = row
     if recorded_id is not None:
         return session.get(CallAttempt, recorded_id)
+    # The view loaded the campaign to check access: usually no query (reloading it with the lock cost more,
+    # its JSON settings parsed again at every call).
+    campaign = session.get(Campaign, debtor.campaign_id)
     checked = outcome_checks.validate(session, campaign, debtor, outcome, now)
     try:
         queue.check_lease(session, debtor, agent_id, now)
