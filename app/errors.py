@@ -8,7 +8,7 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 
-from campaigns.errors import N_, DomainError
+from campaigns.errors import N_, DomainError, plain_params
 
 from .extensions import db, htmx, login_manager
 
@@ -22,7 +22,7 @@ UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError)
 def domain_message(error: DomainError) -> str:
     """A domain error's message in the user's language, placeholders filled."""
     text = gettext(error.message)
-    return text.format(**error.params) if error.params else text
+    return text.format(**plain_params(error.params, gettext)) if error.params else text
 
 
 def register_error_handlers(app):

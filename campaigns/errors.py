@@ -19,7 +19,13 @@ class DomainError(Exception):
         self.message = message
         self.field = field
         self.params = params
-        super().__init__(message.format(**params) if params else message)
+        super().__init__(message.format(**plain_params(params)) if params else message)
+
+
+def plain_params(params: dict, translate=lambda s: s) -> dict:
+    """Params ready to format: a list (of N_ labels) becomes its items, translated, joined by commas."""
+    return {k: ", ".join(translate(str(v)) for v in value) if isinstance(value, (list, tuple)) else value
+            for k, value in params.items()}
 
 
 class NotFound(DomainError):

@@ -22,7 +22,7 @@ from . import campaign_cli, fail
 def _message(exc: DomainError) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(_message(e) for e in exc.errors.values())
-    return exc.message.format(**exc.params) if exc.params else exc.message
+    return str(exc)
 
 
 def _campaign(campaign_id: int) -> Campaign:

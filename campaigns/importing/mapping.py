@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..errors import N_
 from .parsing import Unreadable, amount_cents, parse_date
 
 FIELDS = [
@@ -243,16 +244,18 @@ def _judge_by_contents(mapping: dict, headers: list[str], samples: list[list[str
 
 
 def missing_required(mapping: dict, payments: bool = False) -> list[str]:
-    """The required fields the mapping leaves out, by name."""
+    """The required fields the mapping leaves out, as English labels (translated where they are shown)."""
     if payments:
-        return [f for f in ("invoice_number", "paid_amount", "payment_date") if not mapping.get(f)]
+        return [label for name, label in (("invoice_number", N_("Invoice number")), ("paid_amount", N_("Amount paid")),
+                                          ("payment_date", N_("Payment date"))) if not mapping.get(name)]
     missing = []
     if not (mapping.get("customer_code") or mapping.get("company_name")):
-        missing.append("customer_code / company_name")
+        missing.append(N_("Customer code or company name"))
     if not mapping.get("invoice_number"):
-        missing.append("invoice_number")
+        missing.append(N_("Invoice number"))
     if not (mapping.get("outstanding") or mapping.get("amount")):
-        missing.append("outstanding / amount")
+        missing.append(N_("Outstanding amount or amount"))
     if not mapping.get("due_date") and not mapping.get("invoice_date"):
-        missing.append("due_date")   # without one, it is estimated from the invoice date and the payment terms
+        # Either will do: without a due date, it is estimated from the invoice date and the payment terms.
+        missing.append(N_("Due date or invoice date"))
     return missing

@@ -171,7 +171,7 @@ def validate_mapping(analysis: Analysis, chosen: dict, payments: bool = False) -
         raise DomainError(N_("The file has no column named {columns}."), field="mapping", columns=", ".join(unknown))
     missing = mapping.missing_required(chosen, payments)
     if missing:
-        raise DomainError(N_("Required columns are not mapped: {fields}."), field="mapping", fields=", ".join(missing))
+        raise DomainError(N_("Required columns are not mapped: {fields}."), field="mapping", fields=missing)
     return chosen
 
 

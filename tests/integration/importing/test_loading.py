@@ -77,7 +77,7 @@ def test_missing_required_columns_block_the_import_and_are_named(session, make, 
                                  str(tmp_path))
     with pytest.raises(DomainError) as err:
         service.check(session, batch, {"company_name": ["Raison sociale"], "amount": ["Montant TTC"]})
-    assert "invoice_number" in str(err.value) and "due_date" in str(err.value)
+    assert "Invoice number" in str(err.value) and "Due date or invoice date" in str(err.value)
 
 
 def test_a_failure_in_the_middle_of_the_load_leaves_nothing(session, make, tmp_path, monkeypatch):

@@ -110,7 +110,9 @@ def test_several_phone_columns_and_content_based_suggestions():
 
 def test_missing_required_columns_are_named():
     assert mapping.missing_required({"company_name": ["Nom"]}) == [
-        "invoice_number", "outstanding / amount", "due_date"]
+        "Invoice number", "Outstanding amount or amount", "Due date or invoice date"]
+    assert mapping.missing_required({"company_name": ["Nom"], "invoice_date": ["Date"]}) == [
+        "Invoice number", "Outstanding amount or amount"]
 
 
 def test_phones_are_stored_in_e164_and_a_debtor_without_a_usable_phone_is_flagged():

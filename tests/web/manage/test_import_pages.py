@@ -93,7 +93,8 @@ def test_missing_required_columns_answer_422_naming_them(web, app_make):
     mapping_url = upload(web, campaign, "sage_balance_cp1252.csv").headers["Location"]
     response = web.post(mapping_url, data={"col-1": "company_name"})
     assert response.status_code == 422
-    assert "invoice_number" in response.get_data(as_text=True)
+    error = response.get_data(as_text=True).split('id="mapping-error">')[1].split("</p>")[0]
+    assert "N° de facture" in error and "invoice_number" not in error   # the user's words, not ours
 
 
 def test_a_password_protected_workbook_is_refused_and_nothing_is_kept(web, app_make, db):
