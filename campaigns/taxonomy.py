@@ -94,6 +94,11 @@ def tree(session: Session, client_company_id: int | None, include_inactive: bool
     return out
 
 
+def _label(text: str | None) -> str:
+    """One line of printable text, at most 200 characters (the column's size)."""
+    return " ".join("".join(ch for ch in (text or "") if ch.isprintable()).split())[:200]
+
+
 def _own(session: Session, client_company_id: int, code: str) -> Motive:
     """The client's own row for ``code``, copied from the default the first time it is adapted."""
     own = session.scalar(sa.select(Motive).where(Motive.client_company_id == client_company_id, Motive.code == code))
@@ -123,13 +128,15 @@ def adapt(session: Session, client_company_id: int, edits: list[MotiveEdit], new
         motive = current.get(edit.code)
         if motive is None:
             continue
-        label_fr, label_en = " ".join(edit.label_fr.split())[:200], " ".join(edit.label_en.split())[:200]
+        label_fr, label_en = _label(edit.label_fr), _label(edit.label_en)
         if not label_fr:
             errors[f"motive-{edit.code}-label_fr"] = DomainError(N_("A motive needs a French label."),
                                                                  field=f"motive-{edit.code}-label_fr")
             continue
         try:
             order = int(edit.sort_order) if str(edit.sort_order).strip() else motive.sort_order
+            if not -10 ** 6 < order < 10 ** 6:
+                raise ValueError
         except ValueError:
             errors[f"motive-{edit.code}-order"] = DomainError(N_("The order is a whole number."),
                                                               field=f"motive-{edit.code}-order")
@@ -139,7 +146,7 @@ def adapt(session: Session, client_company_id: int, edits: list[MotiveEdit], new
             own = _own(session, client_company_id, edit.code)
             own.label_fr, own.label_en, own.sort_order, own.active = wanted
             changed.append(edit.code)
-    new_fr, new_en = " ".join((new_fr or "").split())[:200], " ".join((new_en or "").split())[:200]
+    new_fr, new_en = _label(new_fr), _label(new_en)
     if new_fr:
         parent = current.get(new_parent or "")
         if parent is None or parent.parent_code:

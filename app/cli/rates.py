@@ -50,6 +50,9 @@ def add_rate(kind, half_year, rate, source):
                                                             LegalRate.starts_on == starts_on))
     if existing is not None:
         fail(f"The {kind} rate of {half_year} is already recorded ({existing.rate} %).")
-    db.session.add(LegalRate(kind=KINDS[kind], starts_on=starts_on, rate=value, source=source[:300]))
+    source = "".join(ch for ch in source if ch.isprintable()).strip()[:300]
+    if not source:
+        fail("Say where the rate was published (--source).")
+    db.session.add(LegalRate(kind=KINDS[kind], starts_on=starts_on, rate=value, source=source))
     db.session.commit()
     click.echo(f"{kind} rate of {half_year}: {value} %.")

@@ -22,6 +22,12 @@ READERS = (Role.MANAGER, Role.ADMIN, Role.CLIENT)
 MAX_FIELD = 400
 
 
+def _field(name: str, default: str = "", limit: int = MAX_FIELD) -> str:
+    """A form value made harmless at the edge: no NUL or control characters (line breaks kept), bounded."""
+    value = request.form.get(name, default)[:limit]
+    return "".join(ch for ch in value if ch in "\n\t" or ch.isprintable())
+
+
 def _company(campaign_id: int):
     try:
         campaign = get_visible_campaign(db.session, current_user, campaign_id)
@@ -68,19 +74,18 @@ def settings(campaign_id: int):
 def save(campaign_id: int):
     """Validate the whole form; save it all, or show every error next to its field (422)."""
     campaign, company = _company(campaign_id)
-    values = {k: request.form.get(k, "")[:MAX_FIELD] for k in _form_values(company)}
+    values = {k: _field(k) for k in _form_values(company)}
     logo = request.files.get("logo")
     data = logo.read(client_settings.MAX_LOGO_BYTES + 1) if logo and logo.filename else None
-    motives = [taxonomy.MotiveEdit(m.code, request.form.get(f"motive-{m.code}-label_fr", m.label_fr)[:MAX_FIELD],
-                                   request.form.get(f"motive-{m.code}-label_en", m.label_en)[:MAX_FIELD],
-                                   request.form.get(f"motive-{m.code}-order", str(m.sort_order))[:12],
+    motives = [taxonomy.MotiveEdit(m.code, _field(f"motive-{m.code}-label_fr", m.label_fr),
+                                   _field(f"motive-{m.code}-label_en", m.label_en),
+                                   _field(f"motive-{m.code}-order", str(m.sort_order), 12),
                                    request.form.get(f"motive-{m.code}-active") == "1")
                for m in taxonomy.tree(db.session, company.id)] if request.form.get("motives_shown") else None
     form = client_settings.SettingsInput(
         **values, logo=data, remove_logo=request.form.get("remove_logo") == "1", motives=motives,
-        new_motive_parent=request.form.get("new_motive_parent", "")[:80],
-        new_motive_fr=request.form.get("new_motive_fr", "")[:MAX_FIELD],
-        new_motive_en=request.form.get("new_motive_en", "")[:MAX_FIELD])
+        new_motive_parent=_field("new_motive_parent", limit=80), new_motive_fr=_field("new_motive_fr"),
+        new_motive_en=_field("new_motive_en"))
     try:
         client_settings.update(db.session, company, form, current_user.id, clock.today(campaign))
     except ValidationError as exc:

@@ -11,13 +11,11 @@ from datetime import date
 from ..errors import N_
 from ..money import decimal_string
 from . import columns, parsing
-from .checking import Rejection, field_columns
+from .checking import MSG_AMOUNT, MSG_NUMBER, Rejection, field_columns
 from .header import is_blank, is_total
 from .parsing import Unreadable, text
 
-MSG_NUMBER = N_("missing invoice number")
 MSG_AMOUNT_MISSING = N_("missing amount paid")
-MSG_AMOUNT = N_("unreadable amount: “{value}”")
 MSG_NOT_POSITIVE = N_("a payment must be above zero: “{value}”")
 MSG_DATE_MISSING = N_("missing payment date")
 MSG_DATE = N_("invalid payment date: {value}")
