@@ -24,7 +24,8 @@ ENUMS = (CallbackStatus, ContactResult, ImportKind, InvoiceChangeKind, InvoiceSt
          PromiseStatus, QueueState, UpdateLineKind)
 CODES = {m.value for e in ENUMS for m in e} | {"promise", "plan", "motive", "already_paid", "callback"}
 SNAKE = {c for c in CODES if "_" in c}                              # never a word in any language
-ENGLISH_CODES = {c for c in CODES if c.isalpha()} - {"lcr"}         # English words, wrong on a French page
+# English words, wrong on a French page ("promise" is French too: "la date promise").
+ENGLISH_CODES = {c for c in CODES if c.isalpha()} - {"lcr", "promise"}
 DUMP = re.compile(r"\{'|': |share_without|debtors_without|\b[a-z]+_[a-z_]+\b")
 
 
@@ -46,7 +47,9 @@ def pages(app, campaign, manager, agent, admin):
     """(who, url, text) for the pages people read, logged in as each of them."""
     out = []
     # The dashboard holds the disputes and the numbers to find.
-    for user, urls in ((manager, [f"/campaigns/{campaign.id}/supervision/", f"/manage/campaigns/{campaign.id}", "/"]),
+    for user, urls in ((manager, [f"/campaigns/{campaign.id}/supervision/", f"/manage/campaigns/{campaign.id}", "/",
+                                  f"/campaigns/{campaign.id}/client/", f"/manage/campaigns/{campaign.id}/close",
+                                  f"/rules/campaigns/{campaign.id}"]),
                        (agent, [f"/console/campaigns/{campaign.id}", "/console/", f"/console/campaigns/{campaign.id}/day"]),
                        (admin, ["/admin/audit"])):
         for language in ("fr", "en"):
