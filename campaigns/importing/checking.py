@@ -4,16 +4,14 @@ Nothing is written here; ``loading`` writes what this module accepted.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
-import phonenumbers
-
+from .. import phones
 from ..errors import N_
 from ..money import decimal_string
-from . import columns, parsing
 from ..payment_terms import PaymentTerms
+from . import columns, parsing
 from .header import is_blank, is_heading, is_total, total_kind
 from .parsing import Unreadable, text
 
@@ -31,24 +29,31 @@ class Rejection:
 
 
 @dataclass
-class _Seen:
-    """The first row of an invoice, where its record sits, and the outstanding each of its lines gave."""
-    row: int
-    index: int
-    raw: list
-    outs: list
+class InvoiceDraft:
+    """An accepted invoice, before it is written: its lines folded in when the file has one row per line."""
+    debtor_key: str
+    number: str
+    invoice_date: date | None
+    due_date: date
+    amount_cents: int | None
+    outstanding_cents: int
+    currency: str
+    row: int                                   # the file row of its first line
+    due_estimated: bool = False                # no due date in the file: invoice date + payment terms
+    raw: list = field(default_factory=list, repr=False)    # the first line's cells (a repeated row is a duplicate)
+    lines: list = field(default_factory=list, repr=False)  # the outstanding each line gave
+    from_balance: bool = True                  # read from a balance column (repeated on each line), not a total
 
-
-def _merge_line(invoices: list, seen: _Seen, amount: int | None, outstanding: int, from_balance: bool) -> None:
-    """Fold one more line into its invoice: amounts add up; the outstanding is the balance the lines repeat
-    (a balance column), else the sum of the line totals."""
-    key, number, inv_date, due, first_amount, _out, cur, row = invoices[seen.index]
-    seen.outs.append(outstanding)
-    if amount is not None:
-        first_amount = (first_amount or 0) + amount
-    repeated = from_balance and all(o == seen.outs[0] for o in seen.outs)
-    invoices[seen.index] = (key, number, inv_date, due, first_amount, seen.outs[0] if repeated else sum(seen.outs),
-                            cur, row)
+    def add_line(self, amount: int | None, outstanding: int) -> int:
+        """Fold one more line in; returns how much the invoice's outstanding changed. Amounts add up; the
+        outstanding is the balance the lines repeat (a balance column), else the sum of the line totals."""
+        before = self.outstanding_cents
+        self.lines.append(outstanding)
+        if amount is not None:
+            self.amount_cents = (self.amount_cents or 0) + amount
+        repeated = self.from_balance and all(o == self.lines[0] for o in self.lines)
+        self.outstanding_cents = self.lines[0] if repeated else sum(self.lines)
+        return self.outstanding_cents - before
 
 
 @dataclass
@@ -65,7 +70,7 @@ class DebtorDraft:
     total_cents: int = 0
     open_count: int = 0
     oldest_due: date | None = None
-    numbers: dict = field(default_factory=dict)  # invoice number -> _Seen
+    numbers: dict = field(default_factory=dict)  # invoice number -> InvoiceDraft
 
 
 @dataclass
@@ -133,18 +138,21 @@ class CheckResult:
     skipped: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     debtors: dict[str, DebtorDraft] = field(default_factory=dict)
-    # (debtor key, number, invoice date, due date, amount cents, outstanding cents, currency, source row)
-    invoices: list[tuple] = field(default_factory=list)
+    invoices: list[InvoiceDraft] = field(default_factory=list)
     currency: str = "EUR"
     totals: "FileTotals" = None
     lines_merged: int = 0                                   # rows that were further lines of an invoice
     settled: list = field(default_factory=list)             # (row, "settled" | "not_issued"): not loaded
-    estimated_rows: set = field(default_factory=set)        # rows whose due date was estimated
     owners: dict = field(default_factory=dict)              # invoice number -> first row (any customer)
 
     def __post_init__(self):
         if self.totals is None:
             self.totals = FileTotals()
+
+    @property
+    def estimated(self) -> int:
+        """Invoices whose due date was estimated from their invoice date and the payment terms."""
+        return sum(1 for inv in self.invoices if inv.due_estimated)
 
     @property
     def rejected(self) -> int:
@@ -228,248 +236,264 @@ def field_columns(header: list[str], mapping: dict) -> dict[str, list[int]]:
     return {f: [index[c] for c in cols if c in index] for f, cols in mapping.items()}
 
 
-_NATIONAL = re.compile(r"[\s.\-/()\u00a0]")
+MSG_WIDE = N_("{count} fields instead of {expected}: a separator inside a value that is not in quotes?")
+MSG_NARROW = N_("{count} fields instead of {expected}: the line is cut short ({reason})")
+_MESSAGES = (MSG_AMOUNT, MSG_DUE, MSG_DUE_MISSING, MSG_DATE, MSG_NUMBER, MSG_IDENTITY, MSG_DUPLICATE,
+             MSG_OTHER_CUSTOMER, MSG_AMOUNT_MISSING, MSG_WIDE, MSG_NARROW)
 
 
-class _Phones:
-    """phonenumbers with a cache: the same number appears on every invoice of a debtor."""
+def field_columns(header: list[str], mapping: dict) -> dict[str, list[int]]:
+    """{field: [column index, ...]} for a mapping of field -> column names."""
+    index = {name: i for i, name in enumerate(header)}
+    return {f: [index[c] for c in cols if c in index] for f, cols in mapping.items()}
 
-    def __init__(self, region: str = "FR"):
-        self.region, self.cache, self.prefixes = region, {}, {}
 
-    def parse(self, raw: str) -> tuple[str | None, str | None]:
-        if raw in self.cache:
-            return self.cache[raw]
-        digits = _NATIONAL.sub("", raw)
-        if self.region == "FR" and len(digits) == 10 and digits[0] == "0" and digits[1] != "0" and digits.isdigit():
-            # French national numbers: validity and type depend only on the first digits in phonenumbers'
-            # metadata, so one full parse per 4-digit prefix decides for every number sharing it.
-            prefix = digits[:5]
-            if prefix not in self.prefixes:
-                valid, _, kind = self._parse(digits)
-                self.prefixes[prefix] = (True, kind) if valid else None
-            decided = self.prefixes[prefix]
-            answer = ("+33" + digits[1:], decided[1]) if decided else (None, None)
-            self.cache[raw] = answer
-            return answer
-        answer = self._parse(raw)[1:]
-        answer = (answer[0], answer[1]) if answer[0] else (None, None)
-        self.cache[raw] = answer
-        return answer
+class Layout:
+    """Where each field sits in a row: one column index per field (None when unmapped), several for phones."""
 
-    def _parse(self, raw: str) -> tuple[bool, str | None, str | None]:
-        e164 = kind = None
+    SINGLE = ("customer_code", "company_name", "siren", "contact_name", "email", "invoice_number", "invoice_date",
+              "due_date", "amount", "outstanding", "currency", "segment", "comment", "status")
+
+    def __init__(self, header: list[str], mapping: dict):
+        cols = field_columns(header, mapping)
+        self.header, self.width = header, len(header)
+        self.at = {f: (cols.get(f) or [None])[0] for f in self.SINGLE}
+        self.phones = [(i, header[i]) for i in cols.get("phone", [])]
+
+    def name(self, index: int | None) -> str | None:
+        return self.header[index] if index is not None else None
+
+
+class _Chunk:
+    """A block of rows with its mapped columns read at once (texts, and amounts and dates on the fast path)."""
+
+    def __init__(self, layout: Layout, data: list, month_first: tuple[bool, bool] | None):
+        width = layout.width
+        self.lengths = [len(row) for row in data]
+        self.rows = [row if len(row) >= width else list(row) + [""] * (width - len(row)) for row in data]
+        at = layout.at
+        self.text = {f: self._texts(i) for f, i in at.items() if i is not None}
+        self.phones = [(self._texts(i), label) for i, label in layout.phones]
+        self.month_first = {}
+        for position, f in enumerate(("due_date", "invoice_date")):
+            t = self.text.get(f)
+            self.month_first[f] = month_first[position] if month_first else bool(t is not None and columns.month_first(t))
+        self.fast = {}
+        for f in ("outstanding", "amount"):
+            if f in self.text:
+                self.fast[f] = columns.amounts([r[at[f]] for r in self.rows], self.text[f])
+        for f in ("due_date", "invoice_date"):
+            if f in self.text:
+                self.fast[f] = columns.dates([r[at[f]] for r in self.rows], self.text[f], self.month_first[f])
+
+    def _texts(self, i: int) -> list[str]:
+        return columns.texts([r[i] for r in self.rows])
+
+    def get(self, f: str, offset: int) -> str:
+        t = self.text.get(f)
+        return t[offset] if t is not None else ""
+
+
+class _Rejected(Exception):
+    def __init__(self, column: int | None, message: str, **params):
+        self.column, self.message, self.params = column, message, params
+
+
+@dataclass
+class _Row:
+    """What one accepted row says."""
+    number: str
+    code: str
+    name: str
+    amount: int | None
+    outstanding: int
+    from_balance: bool
+    invoice_date: date | None
+    due: date
+    estimated: bool
+
+
+class _Checker:
+    """The state of a check across the chunks of one file."""
+
+    def __init__(self, header, mapping, currency, translate, month_first, terms, ragged):
+        self.layout = Layout(header, mapping)
+        self.result = CheckResult(header=header, currency=currency)
+        self.terms, self.month_first, self.ragged = terms or PaymentTerms(), month_first, ragged
+        self.messages = {m: translate(m) for m in _MESSAGES}
+
+    def feed(self, data: list, first_row: int) -> None:
+        chunk = _Chunk(self.layout, data, self.month_first)
+        for offset in range(len(data)):
+            self.one(chunk, offset, first_row + offset)
+        self.result.rows_read += len(data)
+
+    def one(self, chunk: _Chunk, offset: int, row_number: int) -> None:
+        result, at, row = self.result, self.layout.at, chunk.rows[offset]
+        code, name, number = chunk.get("customer_code", offset), chunk.get("company_name", offset), chunk.get(
+            "invoice_number", offset)
+        if not number and not code and not name and (is_blank(row) or is_heading(row)):
+            result.skipped += 1
+            return
+        if not number and is_total(row):
+            result.skipped += 1
+            result.totals.add_total(total_kind(row), _cents(row, at["outstanding"], at["amount"]), row_number)
+            return
+        if at["status"] is not None:
+            kind = settled_kind(self.layout.header[at["status"]], text(row[at["status"]]))
+            if kind:                  # paid or never issued: counted and listed, never called about
+                result.settled.append((row_number, kind))
+                return
         try:
-            number = phonenumbers.parse(raw, self.region)
-            if phonenumbers.is_valid_number(number):
-                e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-                t = phonenumbers.number_type(number)
-                kind = "mobile" if t in (phonenumbers.PhoneNumberType.MOBILE,) else (
-                    "landline" if t == phonenumbers.PhoneNumberType.FIXED_LINE else "other")
-        except phonenumbers.NumberParseException:
-            pass
-        return e164 is not None, e164, kind
+            read = self.read(chunk, offset, code, name, number)
+        except _Rejected as no:
+            self.reject(chunk, offset, row_number, no)
+            return
+        self.file(chunk, offset, row_number, read)
+
+    def read(self, chunk: _Chunk, offset: int, code: str, name: str, number: str) -> _Row:
+        """The row's fields, or the first reason it cannot be an invoice."""
+        at, width = self.layout.at, self.layout.width
+        if self.ragged and chunk.lengths[offset] > width and any(text(c) for c in chunk.rows[offset][width:]):
+            raise _Rejected(None, MSG_WIDE, count=chunk.lengths[offset], expected=width)
+        if not code and not name:
+            raise _Rejected(at["customer_code"] if at["customer_code"] is not None else at["company_name"],
+                            MSG_IDENTITY)
+        if not number:
+            raise _Rejected(at["invoice_number"], MSG_NUMBER)
+        from_balance = chunk.get("outstanding", offset) != ""
+        if not from_balance and chunk.get("amount", offset) == "":
+            raise _Rejected(at["outstanding"] if at["outstanding"] is not None else at["amount"], MSG_AMOUNT_MISSING)
+        outstanding = self.amount(chunk, offset, "outstanding" if from_balance else "amount")
+        amount = self.amount(chunk, offset, "amount") if chunk.get("amount", offset) != "" else None
+        invoice_date = self.date(chunk, offset, "invoice_date", MSG_DATE) if chunk.get("invoice_date", offset) else None
+        estimated = chunk.get("due_date", offset) == ""
+        if estimated:
+            if invoice_date is None:   # nothing to estimate it from
+                raise _Rejected(at["due_date"] if at["due_date"] is not None else at["invoice_date"], MSG_DUE_MISSING)
+            due = self.terms.due_date(invoice_date)
+        else:
+            due = self.date(chunk, offset, "due_date", MSG_DUE)
+        return _Row(number, code, name, amount, outstanding, from_balance, invoice_date, due, estimated)
+
+    def amount(self, chunk: _Chunk, offset: int, f: str) -> int:
+        cents = chunk.fast[f][offset]
+        if cents is None:
+            try:
+                cents = parsing.amount_cents(chunk.rows[offset][self.layout.at[f]])
+            except Unreadable:
+                raise _Rejected(self.layout.at[f], MSG_AMOUNT, value=chunk.get(f, offset)) from None
+        return cents
+
+    def date(self, chunk: _Chunk, offset: int, f: str, message: str) -> date:
+        value = chunk.fast[f][offset]
+        if value is None:
+            try:
+                value = parsing.parse_date(chunk.rows[offset][self.layout.at[f]], chunk.month_first[f])
+            except Unreadable:
+                raise _Rejected(self.layout.at[f], message, value=chunk.get(f, offset)) from None
+        return value
+
+    def reject(self, chunk: _Chunk, offset: int, row_number: int, no: _Rejected) -> None:
+        at, row = self.layout.at, chunk.rows[offset]
+        code, name = chunk.get("customer_code", offset), chunk.get("company_name", offset)
+        number = chunk.get("invoice_number", offset)
+        message = self.messages[no.message].format(**no.params)
+        if self.ragged and chunk.lengths[offset] < self.layout.width and no.message != MSG_WIDE:
+            message = self.messages[MSG_NARROW].format(count=chunk.lengths[offset], expected=self.layout.width,
+                                                       reason=message)
+        self.result.totals.add_row(_cents(row, at["outstanding"], at["amount"]), row_number)
+        rough_key = f"code:{code}" if code else (f"name:{parsing.normalise_name(name)}" if name else None)
+        self.result.rejections.append(Rejection(row_number, self.layout.name(no.column), message,
+                                                [text(c) for c in row], number=number[:80] or None,
+                                                debtor_key=rough_key))
+
+    def duplicate(self, row_number: int, message: str, raw: list, cents: int, **params) -> None:
+        self.result.totals.add_row(cents, row_number)
+        self.result.rejections.append(Rejection(row_number, self.layout.name(self.layout.at["invoice_number"]),
+                                                self.messages[message].format(**params), raw, duplicate=True))
+
+    def file(self, chunk: _Chunk, offset: int, row_number: int, read: _Row) -> None:
+        """File an accepted row under its debtor: a new invoice, a further line of one, or a duplicate."""
+        result, at, row = self.result, self.layout.at, chunk.rows[offset]
+        siren = None
+        if read.code:
+            key = f"code:{read.code}"
+        else:
+            siren = parsing.siren(row[at["siren"]]) if at["siren"] is not None else None
+            key = f"siren:{siren}" if siren else f"name:{parsing.normalise_name(read.name)}"
+        debtor = result.debtors.get(key)
+        if debtor is None:
+            debtor = result.debtors[key] = DebtorDraft(key=key, customer_code=read.code or None)
+            if at["siren"] is not None:
+                debtor.siren = siren or parsing.siren(row[at["siren"]])
+        elif read.number in debtor.numbers:
+            raw, invoice = [text(c) for c in row], debtor.numbers[read.number]
+            if raw == invoice.raw:       # the same row twice: a duplicate
+                self.duplicate(row_number, MSG_DUPLICATE, raw, read.outstanding, row=invoice.row)
+                return
+            change = invoice.add_line(read.amount, read.outstanding)   # another line of the same invoice
+            debtor.total_cents += change
+            result.totals.add_row(change, row_number)
+            result.lines_merged += 1
+            result.accepted += 1
+            return
+        other = result.owners.get(read.number)
+        if other is not None:        # the same number under another customer: a duplicate, not a line
+            self.duplicate(row_number, MSG_OTHER_CUSTOMER, [text(c) for c in row], read.outstanding, row=other)
+            return
+        result.owners[read.number] = row_number
+        self.describe(debtor, chunk, offset, read)
+        cur = (text(row[at["currency"]]).upper()[:3] if at["currency"] is not None else "") or result.currency
+        invoice = InvoiceDraft(key, read.number[:80], read.invoice_date, read.due, read.amount, read.outstanding,
+                               cur, row_number, read.estimated, [text(c) for c in row], [read.outstanding],
+                               read.from_balance)
+        debtor.numbers[read.number] = invoice
+        result.invoices.append(invoice)
+        debtor.total_cents += read.outstanding
+        if read.outstanding > 0:
+            debtor.open_count += 1
+            if debtor.oldest_due is None or read.due < debtor.oldest_due:
+                debtor.oldest_due = read.due
+        result.totals.add_row(read.outstanding, row_number)
+        result.accepted += 1
+
+    def describe(self, debtor: DebtorDraft, chunk: _Chunk, offset: int, read: _Row) -> None:
+        """What the row tells of its debtor: name, contacts, e-mails, phones, segment, comment (first seen wins)."""
+        at, row = self.layout.at, chunk.rows[offset]
+        if read.name and not debtor.company_name:
+            debtor.company_name = read.name[:300]
+        contact = chunk.get("contact_name", offset)
+        if contact and contact not in debtor.contacts:
+            debtor.contacts.append(contact)
+        email = chunk.get("email", offset)
+        if email and email not in debtor.emails:
+            debtor.emails.append(email)
+        if at["segment"] is not None and not debtor.segment:
+            debtor.segment = text(row[at["segment"]])[:80] or None
+        if at["comment"] is not None and not debtor.comment:
+            debtor.comment = text(row[at["comment"]]) or None
+        for texts_, label in chunk.phones:
+            raw = texts_[offset]
+            if raw and raw not in debtor.phones:
+                e164, kind = phones.normalise(raw)
+                if e164 and any(p[1] == e164 for p in debtor.phones.values()):
+                    continue
+                debtor.phones[raw] = (raw[:60], e164, label[:80], kind)
 
 
 def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
           translate=lambda s: s, more=(), month_first: tuple[bool, bool] | None = None,
-          terms: PaymentTerms | None = None) -> CheckResult:
+          terms: PaymentTerms | None = None, ragged: bool = False) -> CheckResult:
     """Accept or reject every row under the header; group accepted invoices into debtor accounts.
 
     ``more`` yields further (first row number, rows) chunks of a large file, checked with the same state;
     ``month_first`` then gives the (due date, invoice date) columns' order decided on the whole file.
+    ``ragged`` says the rows come from a text file, where a row's number of fields means something.
     """
     header = [text(c) for c in rows[header_index]]
-    cols = field_columns(header, mapping)
-    result = CheckResult(header=header, currency=currency)
-    terms = terms or PaymentTerms()
-    tr = {m: translate(m) for m in (MSG_AMOUNT, MSG_DUE, MSG_DUE_MISSING, MSG_DATE, MSG_NUMBER, MSG_IDENTITY,
-                                    MSG_DUPLICATE, MSG_OTHER_CUSTOMER, MSG_AMOUNT_MISSING)}
-
-    def one(f):
-        c = cols.get(f) or []
-        return c[0] if c else None
-
-    i_code, i_name, i_siren = one("customer_code"), one("company_name"), one("siren")
-    i_number, i_date, i_due = one("invoice_number"), one("invoice_date"), one("due_date")
-    i_amount, i_out, i_cur = one("amount"), one("outstanding"), one("currency")
-    i_contact, i_email, i_seg, i_comment = one("contact_name"), one("email"), one("segment"), one("comment")
-    i_status = one("status")
-    phone_cols = [(i, header[i]) for i in cols.get("phone", [])]
-    width = len(header)
-    phones = _Phones()
-    order = month_first
-
-    def feed(data: list, first_row: int) -> None:
-        debtors = result.debtors
-        owners = result.owners
-        invoices = result.invoices
-        rejections = result.rejections
-        totals = result.totals
-        data = [row if len(row) >= width else list(row) + [""] * (width - len(row)) for row in data]
-        n = len(data)
-
-        def column(i):
-            return columns.texts([r[i] for r in data]) if i is not None else None
-
-        t_code, t_name, t_number = column(i_code), column(i_name), column(i_number)
-        t_out, t_amount, t_due, t_date = column(i_out), column(i_amount), column(i_due), column(i_date)
-        us_due = order[0] if order else (t_due is not None and columns.month_first(t_due))
-        us_date = order[1] if order else (t_date is not None and columns.month_first(t_date))
-        t_contact, t_email = column(i_contact), column(i_email)
-        t_phones = [(column(i), label) for i, label in phone_cols]
-        fast_out = columns.amounts([r[i_out] for r in data], t_out) if i_out is not None else None
-        fast_amount = columns.amounts([r[i_amount] for r in data], t_amount) if i_amount is not None else None
-        fast_due = columns.dates([r[i_due] for r in data], t_due, us_due) if i_due is not None else None
-        fast_date = columns.dates([r[i_date] for r in data], t_date, us_date) if i_date is not None else None
-
-        for offset in range(n):
-            row = data[offset]
-            row_number = first_row + offset
-            code = t_code[offset] if t_code is not None else ""
-            name = t_name[offset] if t_name is not None else ""
-            number = t_number[offset] if t_number is not None else ""
-            if not number and not code and not name and (is_blank(row) or is_heading(row)):
-                result.skipped += 1
-                continue
-            if not number and is_total(row):
-                result.skipped += 1
-                totals.add_total(total_kind(row), _cents(row, i_out, i_amount), row_number)
-                continue
-
-            def reject(column_index, message, **params):
-                totals.add_row(_cents(row, i_out, i_amount), row_number)
-                rejections.append(Rejection(row_number, header[column_index] if column_index is not None else None,
-                                            tr[message].format(**params), [text(c) for c in row],
-                                            number=number[:80] or None, debtor_key=rough_key))
-
-            rough_key = f"code:{code}" if code else (f"name:{parsing.normalise_name(name)}" if name else None)
-            if i_status is not None:
-                kind = settled_kind(header[i_status], text(row[i_status]))
-                if kind:                  # paid or never issued: counted and listed, never called about
-                    result.settled.append((row_number, kind))
-                    continue
-            if not code and not name:
-                reject(i_code if i_code is not None else i_name, MSG_IDENTITY)
-                continue
-            if not number:
-                reject(i_number, MSG_NUMBER)
-                continue
-            use_out = i_out is not None and t_out[offset] != ""
-            if not use_out and (i_amount is None or t_amount[offset] == ""):
-                reject(i_out if i_out is not None else i_amount, MSG_AMOUNT_MISSING)
-                continue
-            source, fast, texts_ = (i_out, fast_out, t_out) if use_out else (i_amount, fast_amount, t_amount)
-            outstanding = fast[offset]
-            if outstanding is None:
-                try:
-                    outstanding = parsing.amount_cents(row[source])
-                except Unreadable:
-                    reject(source, MSG_AMOUNT, value=texts_[offset])
-                    continue
-            amount = None
-            if i_amount is not None and t_amount[offset] != "":
-                amount = fast_amount[offset]
-                if amount is None:
-                    try:
-                        amount = parsing.amount_cents(row[i_amount])
-                    except Unreadable:
-                        reject(i_amount, MSG_AMOUNT, value=t_amount[offset])
-                        continue
-            invoice_date = None
-            if i_date is not None and t_date[offset] != "":
-                invoice_date = fast_date[offset]
-                if invoice_date is None:
-                    try:
-                        invoice_date = parsing.parse_date(row[i_date], us_date)
-                    except Unreadable:
-                        reject(i_date, MSG_DATE, value=t_date[offset])
-                        continue
-            estimated = t_due is None or t_due[offset] == ""
-            if estimated:
-                if invoice_date is None:   # nothing to estimate it from
-                    reject(i_due if i_due is not None else i_date, MSG_DUE_MISSING)
-                    continue
-                due = terms.due_date(invoice_date)
-            else:
-                due = fast_due[offset]
-                if due is None:
-                    try:
-                        due = parsing.parse_date(row[i_due], us_due)
-                    except Unreadable:
-                        reject(i_due, MSG_DUE, value=t_due[offset])
-                        continue
-            if code:
-                key, siren = f"code:{code}", None
-            else:
-                siren = parsing.siren(row[i_siren]) if i_siren is not None else None
-                key = f"siren:{siren}" if siren else f"name:{parsing.normalise_name(name)}"
-            debtor = debtors.get(key)
-            if debtor is None:
-                debtor = debtors[key] = DebtorDraft(key=key, customer_code=code or None)
-                if i_siren is not None:
-                    debtor.siren = siren or parsing.siren(row[i_siren])
-            elif number in debtor.numbers:
-                raw = [text(c) for c in row]
-                seen = debtor.numbers[number]
-                if raw == seen.raw:      # the same row twice: a duplicate
-                    totals.add_row(outstanding, row_number)
-                    rejections.append(Rejection(row_number, header[i_number],
-                                                tr[MSG_DUPLICATE].format(row=seen.row), raw, duplicate=True))
-                    continue
-                # Another line of the same invoice (one row per invoice line): one invoice.
-                before = invoices[seen.index][5]
-                _merge_line(invoices, seen, amount, outstanding, use_out)
-                change = invoices[seen.index][5] - before
-                debtor.total_cents += change
-                totals.add_row(change, row_number)
-                result.lines_merged += 1
-                result.accepted += 1
-                continue
-            other = owners.get(number)
-            if other is not None:        # the same number under another customer: a duplicate, not a line
-                totals.add_row(outstanding, row_number)
-                rejections.append(Rejection(row_number, header[i_number],
-                                            tr[MSG_OTHER_CUSTOMER].format(row=other), [text(c) for c in row],
-                                            duplicate=True))
-                continue
-            owners[number] = row_number
-            debtor.numbers[number] = _Seen(row_number, len(invoices), [text(c) for c in row], [outstanding])
-            if name and not debtor.company_name:
-                debtor.company_name = name[:300]
-            if i_contact is not None:
-                contact = t_contact[offset]
-                if contact and contact not in debtor.contacts:
-                    debtor.contacts.append(contact)
-            if i_email is not None:
-                email = t_email[offset]
-                if email and email not in debtor.emails:
-                    debtor.emails.append(email)
-            if i_seg is not None and not debtor.segment:
-                debtor.segment = text(row[i_seg])[:80] or None
-            if i_comment is not None and not debtor.comment:
-                debtor.comment = text(row[i_comment]) or None
-            for t_phone, label in t_phones:
-                raw = t_phone[offset]
-                if raw and raw not in debtor.phones:
-                    e164, kind = phones.parse(raw)
-                    if e164 and any(p[1] == e164 for p in debtor.phones.values()):
-                        continue
-                    debtor.phones[raw] = (raw[:60], e164, label[:80], kind)
-            debtor.total_cents += outstanding
-            if outstanding > 0:
-                debtor.open_count += 1
-                if debtor.oldest_due is None or due < debtor.oldest_due:
-                    debtor.oldest_due = due
-            cur = (text(row[i_cur]).upper()[:3] if i_cur is not None else "") or currency
-            invoices.append((key, number[:80], invoice_date, due, amount, outstanding, cur, row_number))
-            if estimated:
-                result.estimated_rows.add(row_number)
-            totals.add_row(outstanding, row_number)
-            result.accepted += 1
-        result.rows_read += n
-
-    feed(rows[header_index + 1:], header_index + 2)
+    checker = _Checker(header, mapping, currency, translate, month_first, terms, ragged)
+    checker.feed(rows[header_index + 1:], header_index + 2)
     for first_row, chunk in more:
-        feed(chunk, first_row)
-    return result
+        checker.feed(chunk, first_row)
+    return checker.result

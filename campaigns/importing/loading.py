@@ -87,11 +87,11 @@ def load(session: Session, campaign_id: int, batch_id: int, result: CheckResult,
         (ids[d.key], raw, e164, label, kind, position, "ok")
         for d in drafts for position, (raw, e164, label, kind) in enumerate(d.phones.values())))
     value = writer.value
-    estimated = result.estimated_rows
     writer.write("invoices", INVOICE_COLUMNS, (
-        (campaign_id, ids[key], number, value(inv_date), value(due), amount, outstanding, outstanding, cur,
-         "open" if outstanding > 0 else "paid", batch_id, row, now_value, now_value, row in estimated)
-        for key, number, inv_date, due, amount, outstanding, cur, row in result.invoices))
+        (campaign_id, ids[i.debtor_key], i.number, value(i.invoice_date), value(i.due_date), i.amount_cents,
+         i.outstanding_cents, i.outstanding_cents, i.currency, "open" if i.outstanding_cents > 0 else "paid",
+         batch_id, i.row, now_value, now_value, i.due_estimated)
+        for i in result.invoices))
     if progress:
         progress(len(drafts) + len(result.invoices))
     return ids

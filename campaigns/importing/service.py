@@ -188,11 +188,11 @@ def _check_rows(data: bytes, analysis: Analysis, chosen: dict, currency: str, tr
                     reading.text_column(data, grid, index + 1, analysis.header.index(column)))))
             return checking.check(grid.rows[:index + 1], index, chosen, currency, translate,
                                   more=reading.text_chunks(data, grid, index + 1, CHUNK_ROWS), month_first=tuple(order),
-                                  terms=terms)
+                                  terms=terms, ragged=True)
         except pd.errors.ParserError:
             grid = reading.read_file(data, "")
             grid.rows[index] = analysis.header
-    return checking.check(grid.rows, index, chosen, currency, translate, terms=terms)
+    return checking.check(grid.rows, index, chosen, currency, translate, terms=terms, ragged=grid.kind == "csv")
 
 
 def _record_counts(batch: ImportBatch, result) -> None:
@@ -209,7 +209,7 @@ def _record_counts(batch: ImportBatch, result) -> None:
     batch.debtors_count, batch.invoices_count = len(result.debtors), len(result.invoices)
     batch.total_outstanding_cents = result.total_outstanding_cents
     batch.quality = {**result.quality(), "reconciliation": result.totals.as_record(),
-                     "estimated_due_dates": len(result.estimated_rows), "lines_merged": result.lines_merged,
+                     "estimated_due_dates": result.estimated, "lines_merged": result.lines_merged,
                      "settled": sum(1 for _, k in result.settled if k == "settled"),
                      "not_issued": sum(1 for _, k in result.settled if k == "not_issued")}
     batch.progress_total = len(result.debtors) + len(result.invoices)

@@ -60,7 +60,7 @@ class Line:
 class Plan:
     """Every line of an update file, the invoices it adds, and what it leaves unchanged."""
     lines: list[Line] = field(default_factory=list)
-    new: list[tuple] = field(default_factory=list)           # invoice tuples from the check (complete balance)
+    new: list = field(default_factory=list)                  # InvoiceDrafts from the check (complete balance)
     unchanged: list[tuple[int, int]] = field(default_factory=list)  # (invoice id, outstanding)
     open_cents: int = 0                                      # the campaign's open outstanding before the file
 
@@ -107,7 +107,7 @@ def plan_balance(session: Session, campaign: Campaign, result: CheckResult, toda
     plan = Plan(open_cents=_open_cents(rows))
     seen = set()
     for inv in result.invoices:
-        key, number, new_out, source_row = inv[0], inv[1], inv[5], inv[7]
+        key, number, new_out, source_row = inv.debtor_key, inv.number, inv.outstanding_cents, inv.row
         match = known.get((key, number))
         if match is None:
             draft = result.debtors.get(key)
@@ -269,7 +269,7 @@ def apply(session: Session, campaign: Campaign, batch_id: int, plan: Plan, resul
     return judged
 
 
-def _lock_debtors(session: Session, campaign: Campaign, applied: list[Line], new: list[tuple],
+def _lock_debtors(session: Session, campaign: Campaign, applied: list[Line], new: list,
                   today: date) -> set[int]:
     """Row-lock, in id order and before anything else, every debtor account this update may write.
 
@@ -279,7 +279,7 @@ def _lock_debtors(session: Session, campaign: Campaign, applied: list[Line], new
     invoices change are locked: the others stay free for the agents' claims meanwhile.
     """
     ids = {line.debtor_id for line in applied if line.debtor_id is not None}
-    keys = list({inv[0] for inv in new})
+    keys = list({inv.debtor_key for inv in new})
     for start in range(0, len(keys), CHUNK):
         ids.update(session.scalars(sa.select(DebtorAccount.id).where(
             DebtorAccount.campaign_id == campaign.id, DebtorAccount.grouping_key.in_(keys[start:start + CHUNK]))))
@@ -299,23 +299,23 @@ def _new_debtors(session: Session, batch_id: int) -> set[int]:
     return set(session.scalars(sa.select(Invoice.debtor_id).where(Invoice.import_batch_id == batch_id).distinct()))
 
 
-def _insert_new(session: Session, campaign_id: int, batch_id: int, result: CheckResult, new: list[tuple],
+def _insert_new(session: Session, campaign_id: int, batch_id: int, result: CheckResult, new: list,
                 now: datetime) -> None:
     """New invoices: under their existing debtor, or under a debtor account created for them."""
-    keys = {inv[0] for inv in new}
+    keys = {inv.debtor_key for inv in new}
     existing = dict(session.execute(sa.select(DebtorAccount.grouping_key, DebtorAccount.id).where(
         DebtorAccount.campaign_id == campaign_id, DebtorAccount.grouping_key.in_(keys))).all())
     partial = CheckResult(header=result.header, currency=result.currency)
     partial.debtors = {k: result.debtors[k] for k in keys if k not in existing}
-    partial.invoices = [inv for inv in new if inv[0] not in existing]
-    partial.estimated_rows = result.estimated_rows
+    partial.invoices = [inv for inv in new if inv.debtor_key not in existing]
     loading.load(session, campaign_id, batch_id, partial)
-    for key, number, inv_date, due, amount, out, cur, row in new:
-        if key in existing:
-            session.add(Invoice(campaign_id=campaign_id, debtor_id=existing[key], number=number, invoice_date=inv_date,
-                                due_date=due, amount_cents=amount, initial_outstanding_cents=out,
-                                outstanding_cents=out, currency=cur, import_batch_id=batch_id, source_row=row,
-                                due_date_estimated=row in result.estimated_rows,
+    for inv in new:
+        if inv.debtor_key in existing:
+            out = inv.outstanding_cents
+            session.add(Invoice(campaign_id=campaign_id, debtor_id=existing[inv.debtor_key], number=inv.number,
+                                invoice_date=inv.invoice_date, due_date=inv.due_date, amount_cents=inv.amount_cents,
+                                initial_outstanding_cents=out, outstanding_cents=out, currency=inv.currency,
+                                import_batch_id=batch_id, source_row=inv.row, due_date_estimated=inv.due_estimated,
                                 status=InvoiceStatus.OPEN if out > 0 else InvoiceStatus.PAID))
     session.flush()
     session.execute(sa.insert(InvoiceChange), [

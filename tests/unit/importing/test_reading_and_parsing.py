@@ -50,7 +50,7 @@ def test_the_header_is_found_under_title_lines_and_leading_zeros_are_kept():
     grid, result = check_file("sage_balance_cp1252.csv")
     assert header.find_header(grid.rows) == 3
     assert "code:00042" in result.debtors
-    assert any(inv[1] == "0001001" for inv in result.invoices)
+    assert any(inv.number == "0001001" for inv in result.invoices)
 
 
 def test_the_sheet_holding_the_data_is_chosen():
@@ -60,7 +60,7 @@ def test_the_sheet_holding_the_data_is_chosen():
 
 def test_us_dates_are_read_month_first_for_the_whole_column():
     _, result = check_file("us_export_pipe.csv")
-    dues = {inv[1]: inv[3] for inv in result.invoices}
+    dues = {inv.number: inv.due_date for inv in result.invoices}
     assert dues["0001002"] == date(2026, 7, 17) and dues["FA0010080"] == date(2026, 8, 31)
 
 
