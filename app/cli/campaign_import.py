@@ -76,7 +76,8 @@ def import_file(campaign_id, file, payments, update, maps, sheet, dry_run, yes, 
     try:
         batch = service.store_upload(db.session, campaign, file.name, file.read_bytes(), folder, kind=kind,
                                      max_bytes=max_bytes)
-        mapping = service.analyse(db.session, batch, sheet).suggested
+        analysis = service.analyse(db.session, batch, sheet)
+        mapping = analysis.suggested
         overrides: dict[str, list[str]] = {}
         for item in maps:
             field, sep, column = item.partition("=")
@@ -84,6 +85,9 @@ def import_file(campaign_id, file, payments, update, maps, sheet, dry_run, yes, 
                 fail(f"--map expects FIELD=COLUMN with FIELD among {', '.join(fields)}: got {item!r}.")
             overrides.setdefault(field, []).append(column)
         mapping.update(overrides)
+        doubts = [c for c in analysis.plan.uncertain() if c.field not in overrides]
+        if doubts:
+            fail(_uncertain(doubts))
         result = service.check(db.session, batch, mapping, sheet)
         summary = batch.changes_summary or {}
         if kind.is_update:
@@ -126,6 +130,18 @@ def import_file(campaign_id, file, payments, update, maps, sheet, dry_run, yes, 
     if kind.is_update:
         _echo_changes(batch.changes_summary or {}, changes or [])
     click.echo("Dry run: nothing written." if dry_run else f"Applied as import {batch.id}.")
+
+
+def _uncertain(doubts) -> str:
+    """Why the mapping is refused, and the --map that would settle each doubt."""
+    lines = ["The file's contents do not bear out this mapping; nothing was loaded:"]
+    for choice in doubts:
+        columns = ", ".join(f"“{c}”" for c in choice.columns) or "no column"
+        params = {k: ", ".join(f"“{c}”" for c in v) if isinstance(v, list) else v for k, v in choice.params.items()}
+        lines.append(f"  {choice.field}: {columns} ({choice.reason.format(**params)})")
+        candidates = choice.params.get("columns") or choice.columns
+        lines.append("    settle it with " + " or ".join(f'--map {choice.field}="{c}"' for c in candidates))
+    return "\n".join(lines)
 
 
 CHANGE_WORDS = {"paid": "paid", "partly_paid": "partly paid", "overpaid": "overpaid (set to zero)",

@@ -102,6 +102,11 @@ def mapping(campaign_id: int, batch_id: int):
             if field in fields:
                 chosen.setdefault(field, []).append(column)
         try:
+            doubts = [c for c in analysis.plan.uncertain() if chosen.get(c.field) == c.columns]
+            if doubts and not request.form.get("confirm_uncertain"):
+                # The manager kept a choice the contents do not bear out: it must be said, not assumed.
+                raise DomainError(_("Confirm the uncertain columns (marked in orange), or choose others."),
+                                  field="mapping")
             if batch.size_bytes > INLINE_CHECK_BYTES:
                 # A large file is checked by the worker; the page follows it.
                 batch.mapping = service.validate_mapping(analysis, chosen, batch.kind is ImportKind.PAYMENTS)
@@ -119,7 +124,25 @@ def mapping(campaign_id: int, batch_id: int):
             return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
     by_column = {column: field for field, columns in chosen.items() for column in columns}
     return render_template("manage/mapping.html", campaign=campaign, batch=batch, analysis=analysis,
-                           by_column=by_column, fields=fields, labels=FIELD_LABELS, error=error), status
+                           by_column=by_column, fields=fields, labels=FIELD_LABELS, error=error,
+                           why=_reasons(analysis.plan), changes=[_said(c) for c in analysis.plan.changes],
+                           uncertain=analysis.plan.uncertain(), quoted=quoted), status
+
+
+def quoted(names) -> str:
+    """Column names quoted the way the user's language does."""
+    return ", ".join(_("“%(name)s”", name=name) for name in names)
+
+
+def _said(note) -> str:
+    """A plan's reason or change in the user's language (its message is an English msgid)."""
+    params = {k: quoted(v) if isinstance(v, list) else v for k, v in note.params.items()}
+    return _(note.message if hasattr(note, "message") else note.reason).format(**params)
+
+
+def _reasons(plan) -> dict[str, tuple[bool, str]]:
+    """{column: (sure, why)} for every column the plan chose."""
+    return {column: (choice.sure, _said(choice)) for choice in plan.choices.values() for column in choice.columns}
 
 
 @bp.route("/campaigns/<int:campaign_id>/imports/<int:batch_id>")

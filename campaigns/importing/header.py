@@ -9,7 +9,10 @@ from .parsing import Unreadable, amount_cents, text
 _TOTAL = re.compile(r"^\s*(sous[- ]?)?total|^\s*grand total|^\s*total g[ée]n[ée]ral|^\s*report\b", re.I)
 
 
-def find_header(rows: list, scan: int = 40) -> int:
+SCAN_ROWS = 500     # a header may sit below a long title block (a report's parameters, a letterhead)
+
+
+def find_header(rows: list, scan: int = SCAN_ROWS) -> int:
     """Index of the header row: among the first rows, the one whose cells name the most known fields."""
     best, best_score = 0, -1
     for index, row in enumerate(rows[:scan]):

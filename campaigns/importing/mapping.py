@@ -1,11 +1,12 @@
-"""Which column holds which field: suggestions from French and English headers and from contents."""
+"""The fields a file can map, and the header names real exports give them (French and English, any style).
+
+What the contents say of a column, and the plan that weighs both, live in ``column_plan``."""
 from __future__ import annotations
 
 import re
 import unicodedata
 
 from ..errors import N_
-from .parsing import Unreadable, amount_cents, parse_date
 
 FIELDS = [
     "customer_code", "company_name", "siren", "contact_name", "phone", "email", "invoice_number",
@@ -17,7 +18,7 @@ PAYMENT_FIELDS = ["customer_code", "invoice_number", "paid_amount", "payment_dat
 MULTI = {"phone"}  # fields that may take several columns
 REQUIRED_HELP = ["identity (customer_code or company_name)", "invoice_number", "outstanding or amount", "due_date"]
 
-# Normalised header variants (see _norm) for each field; the first match wins, in this order.
+# Normalised header variants (see norm) for each field; the first match wins, in this order.
 VARIANTS = {
     "customer_code": ["code client", "code tiers", "compte auxiliaire", "compte client", "n client", "num client",
                       "no client", "customer code", "customer id", "customer", "client code", "account", "compte",
@@ -97,12 +98,7 @@ _IGNORED = {"company code", "document type", "transaction type", "posting key", 
 _IDENTIFIER = re.compile(r"\b(id|ids|no|n|num|number|numero|code|account|compte|ref|reference|key)\b")
 _PAYMENT_LOOKUP = _lookup(PAYMENT_VARIANTS)
 
-_TEXT_DATE = re.compile(r"^\d{1,2} [A-Za-zéû]{3,9}\.? \d{4}$")   # 15 Oct 2026, 3 janv. 2026
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
-_PHONE = re.compile(r"^\+?[\d .()-]{9,}$")
-
-
-def _norm(header: str) -> str:
+def norm(header: str) -> str:
     """A header as lower-case words: accents, punctuation, camelCase and snake_case all flattened."""
     header = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", header)   # customerID, InvoiceAmount
     s = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode().lower()
@@ -120,7 +116,7 @@ def fields_for(payments: bool = False) -> list[str]:
 def field_for_header(header: str, payments: bool = False) -> str | None:
     """The field a header name usually means, or None."""
     lookup = _PAYMENT_LOOKUP if payments else _LOOKUP
-    n = _norm(header)
+    n = norm(header)
     if not n or (not payments and n in _IGNORED and n not in lookup):
         return None
     if n in lookup:
@@ -138,109 +134,11 @@ def field_for_header(header: str, payments: bool = False) -> str | None:
     return None
 
 
-def _content_field(values: list[str]) -> str | None:
-    values = [v for v in values if v]
-    if not values:
-        return None
-    if sum(bool(_EMAIL.match(v)) for v in values) > len(values) / 2:
-        return "email"
-    if sum(bool(_PHONE.match(v)) and len(re.sub(r"\D", "", v)) in (9, 10, 11, 12) for v in values) > len(values) / 2:
-        return "phone"
-    return None
-
-
-def suggest(headers: list[str], samples: list[list[str]], remembered: dict | None = None,
-            payments: bool = False) -> dict[str, list[str]]:
-    """{field: [column, ...]}: the remembered mapping first when its columns are all present, else from names and contents."""
-    fields = fields_for(payments)
-    if remembered and all(c in headers for cols in remembered.values() for c in cols):
-        return {f: list(cols) for f, cols in remembered.items() if f in fields and cols}
-    mapping: dict[str, list[str]] = {}
-    for index, header in enumerate(headers):
-        if not header:
-            continue
-        field = field_for_header(header, payments)
-        if field is None and not payments and _norm(header) not in _IGNORED and not _IDENTIFIER.search(_norm(header)):
-            # Judged by contents only when the header says nothing: never a phone from a "customer number".
-            field = _content_field([row[index] for row in samples if index < len(row)])
-        if field is None:
-            continue
-        if field in MULTI:
-            mapping.setdefault(field, []).append(header)
-        elif field not in mapping:
-            mapping[field] = [header]
-        elif field == "amount" and "outstanding" not in mapping:
-            mapping["outstanding"] = [header]
-    if not payments:
-        _judge_by_contents(mapping, headers, samples)
-    return mapping
-
-
-def _column(headers: list[str], samples: list[list[str]], name: str) -> list[str]:
-    index = headers.index(name)
-    return [row[index] for row in samples if index < len(row) and row[index]]
-
-
-def _share(values: list[str], test) -> float:
-    return sum(1 for v in values if test(v)) / len(values) if values else 0.0
-
-
-def _is_date(value: str) -> bool:
-    try:
-        parse_date(value)
-        return True
-    except Unreadable:
-        return bool(_TEXT_DATE.match(value))
-
-
-def _is_amount(value: str) -> bool:
-    try:
-        amount_cents(value)
-        return not _is_date(value)
-    except Unreadable:
-        return False
-
-
-def _is_name(value: str) -> bool:
-    return sum(ch.isalpha() for ch in value) >= 3 and " " in value.strip()
-
-
-def _judge_by_contents(mapping: dict, headers: list[str], samples: list[list[str]]) -> None:
-    """Second thoughts from the rows themselves, where a header alone misleads.
-
-    - A "date" column holding amounts is an amount (Xero's "Due" is what is due, not when).
-    - No customer column but a contact one: the contact is the customer (Xero's "Contact").
-    - A customer "code" column holding names, with no name column, is the name (QuickBooks' "Customer").
-    """
-    for field in ("due_date", "invoice_date"):
-        for name in list(mapping.get(field, [])):
-            values = _column(headers, samples, name)
-            if values and _share(values, _is_date) < 0.5 <= _share(values, _is_amount):
-                mapping[field].remove(name)
-                target = "outstanding" if not mapping.get("outstanding") else "amount"
-                if not mapping.get(target):
-                    mapping[target] = [name]
-        if field in mapping and not mapping[field]:
-            del mapping[field]
-    if not mapping.get("outstanding"):
-        used = {c for cols in mapping.values() for c in cols}
-        for name in headers:   # "Due" beside "Due Date": what is due, judged by its amounts
-            if name and name not in used and field_for_header(name) == "due_date":
-                values = _column(headers, samples, name)
-                if values and _share(values, _is_amount) > 0.5:
-                    mapping["outstanding"] = [name]
-                    break
-    if not mapping.get("customer_code") and not mapping.get("company_name") and mapping.get("contact_name"):
-        mapping["company_name"] = mapping.pop("contact_name")
-    for name in list(mapping.get("status", [])):   # a "status" of amounts is a paid amount, not a status
-        values = _column(headers, samples, name)
-        if values and _share(values, lambda v: _is_amount(v) and v.strip() not in ("0", "1")) > 0.5:
-            mapping.pop("status")
-    codes = mapping.get("customer_code")
-    if codes and not mapping.get("company_name"):
-        values = _column(headers, samples, codes[0])
-        if values and _share(values, _is_name) > 0.5:
-            mapping["company_name"] = mapping.pop("customer_code")
+def closed_to_contents(header: str) -> bool:
+    """A header that the contents must not reinterpret: one we know to ignore, or one naming an identifier
+    (never a phone column from a "customer number")."""
+    n = norm(header)
+    return n in _IGNORED or bool(_IDENTIFIER.search(n))
 
 
 def missing_required(mapping: dict, payments: bool = False) -> list[str]:

@@ -16,15 +16,15 @@ from sqlalchemy.orm import Session
 from .. import audit, clock, payment_terms, priority
 from ..errors import DomainError, N_, NotFound
 from ..models import (Campaign, ClientCompany, DebtorAccount, ImportBatch, ImportKind, ImportRejection, ImportStatus)
-from . import checking, columns, header, loading, mapping, payments, reading, updating
+from . import checking, column_plan, columns, header, loading, mapping, payments, reading, updating
 from .parsing import text
 
 DEFAULT_MAX_BYTES = 100 * 1_000_000
 PREVIEW_ROWS = 8
-SAMPLE_ROWS = 50
+SAMPLE_ROWS = column_plan.PROFILE_ROWS     # rows the mapping is judged on
 # Text files above this size are checked in chunks of rows, so that memory stays bounded (1M rows < 1.5 GB).
 LARGE_TEXT_BYTES = 20_000_000
-HEAD_ROWS = 200
+HEAD_ROWS = header.SCAN_ROWS + SAMPLE_ROWS + 1
 CHUNK_ROWS = 100_000
 
 
@@ -35,7 +35,11 @@ class Analysis:
     header_index: int
     header: list[str]
     preview: list[list[str]]
-    suggested: dict[str, list[str]]
+    plan: column_plan.ColumnPlan
+
+    @property
+    def suggested(self) -> dict[str, list[str]]:
+        return self.plan.mapping()
 
 
 def store_upload(session: Session, campaign: Campaign, file_name: str, data: bytes, upload_folder: str,
@@ -89,10 +93,13 @@ def analyse(session: Session, batch: ImportBatch, sheet: str | None = None, data
     campaign = session.get(Campaign, batch.campaign_id)
     company = session.get(ClientCompany, campaign.client_company_id)
     is_payments = batch.kind is ImportKind.PAYMENTS
-    remembered = (company.payments_mapping if is_payments else company.column_mapping) if company else None
-    suggested = mapping.suggest(names, body, remembered=remembered, payments=is_payments)
+    remembered = remembered_columns = None
+    if company:
+        remembered = company.payments_mapping if is_payments else company.column_mapping
+        remembered_columns = company.payments_mapping_columns if is_payments else company.column_mapping_columns
+    plan = column_plan.plan(names, body, remembered, remembered_columns, payments=is_payments)
     preview = [row for row in body if any(row)][:PREVIEW_ROWS]
-    return Analysis(grid, index, names, preview, suggested)
+    return Analysis(grid, index, names, preview, plan)
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -131,6 +138,7 @@ def check(session: Session, batch: ImportBatch, chosen: dict[str, list[str]] | N
     batch.sheet_name = analysis.grid.sheet
     batch.header_row = analysis.header_index + 1
     batch.mapping = chosen
+    batch.columns = analysis.plan.remember(analysis.header)
     _record_counts(batch, result)
     if keep:
         session.execute(sa.delete(ImportRejection).where(ImportRejection.batch_id == batch.id))
@@ -260,9 +268,9 @@ def apply(session: Session, batch: ImportBatch, translate=lambda s: s, progress=
     priority.recompute_campaign(session, campaign.id, now)
     company = session.get(ClientCompany, campaign.client_company_id)
     if batch.kind is ImportKind.PAYMENTS:
-        company.payments_mapping = batch.mapping
+        company.payments_mapping, company.payments_mapping_columns = batch.mapping, batch.columns
     else:
-        company.column_mapping = batch.mapping
+        company.column_mapping, company.column_mapping_columns = batch.mapping, batch.columns
     batch.status = ImportStatus.APPLIED
     batch.applied_at = datetime.now(timezone.utc)
     batch.progress_done = batch.progress_total

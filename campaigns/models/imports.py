@@ -47,6 +47,8 @@ class ImportBatch(Base):
     header_row: Mapped[int | None] = mapped_column()
     # {field: [column name, ...]} as confirmed by the manager.
     mapping: Mapped[dict | None] = mapped_column(sa.JSON)
+    # The file's columns and the kind of values each holds, from the check (remembered with the mapping).
+    columns: Mapped[list | None] = mapped_column(sa.JSON)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

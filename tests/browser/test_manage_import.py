@@ -48,3 +48,28 @@ def test_a_manager_uploads_maps_checks_and_loads_a_receivables_file(page, live_s
     expect(page.get_by_text("5 débiteurs et 12 factures")).to_be_visible()
     expect(page.locator("#total-outstanding")).to_contain_text("34 059,57")
     screenshot(page, "manage-import-summary")
+
+
+def test_a_doubtful_column_is_shown_with_its_reason_and_must_be_confirmed(page, live_server):
+    manager = live_server.make.user(Role.MANAGER)
+    campaign = live_server.make.campaign(status=CampaignStatus.DRAFT, name="Relance ambiguë")
+    live_server.commit()
+    log_in(page, live_server, manager)
+
+    page.goto(f"{live_server.url}/manage/campaigns/{campaign.id}")
+    page.get_by_label("Fichier du client (CSV, TXT, XLSX, XLS, ODS)").set_input_files(
+        str(DATA / "ambiguous_invoice_numbers.csv"))
+    page.get_by_role("button", name="Charger et faire correspondre").click()
+
+    doubts = page.locator("#mapping-uncertain")
+    expect(doubts).to_contain_text("N° de facture : « N° facture »")
+    expect(doubts).to_contain_text("deux colonnes pourraient la contenir : « N° facture », « Réf. facture »")
+    expect(page.locator("tr.why th.uncertain")).to_have_count(1)
+    expect(page.locator("tr.why")).to_contain_text("100 % de ses valeurs sont des montants")
+    screenshot(page, "manage-import-mapping-doubt")
+    page.get_by_role("button", name="Contrôler toutes les lignes").click()
+    expect(page.locator("#mapping-error")).to_contain_text("Confirmez les colonnes incertaines")
+
+    page.get_by_label("J'ai vérifié ces colonnes : elles sont justes").check()
+    page.get_by_role("button", name="Contrôler toutes les lignes").click()
+    expect(page.locator("#count-accepted")).to_have_text("24")

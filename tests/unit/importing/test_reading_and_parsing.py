@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from campaigns.errors import DomainError
-from campaigns.importing import checking, header, mapping, parsing, reading
+from campaigns.importing import checking, column_plan, header, mapping, parsing, reading
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 GOOD_FILES = ["sage_balance_cp1252.csv", "excel_unicode_text.txt", "odoo_export_bom.csv", "us_export_pipe.csv",
@@ -16,7 +16,8 @@ def check_file(name):
     grid = reading.read_file((DATA / name).read_bytes(), name)
     index = header.find_header(grid.rows)
     names = [parsing.text(c) for c in grid.rows[index]]
-    suggested = mapping.suggest(names, [[parsing.text(c) for c in r] for r in grid.rows[index + 1:index + 30]])
+    suggested = column_plan.plan(names, [[parsing.text(c) for c in r] for r in grid.rows[index + 1:index + 30]]
+                                 ).mapping()
     return grid, checking.check(grid.rows, index, suggested)
 
 
@@ -103,8 +104,8 @@ def test_mapping_suggestions_come_from_french_and_english_headers(header_name, f
 
 
 def test_several_phone_columns_and_content_based_suggestions():
-    suggested = mapping.suggest(["Code", "Tel 1", "Portable", "Colonne 7"],
-                                [["1", "0142685300", "0611223344", "a@b.fr"], ["2", "", "", "c@d.com"]])
+    suggested = column_plan.plan(["Code", "Tel 1", "Portable", "Colonne 7"],
+                                 [["1", "0142685300", "0611223344", "a@b.fr"], ["2", "", "", "c@d.com"]]).mapping()
     assert suggested["phone"] == ["Tel 1", "Portable"] and suggested["email"] == ["Colonne 7"]
 
 

@@ -113,3 +113,20 @@ def test_the_two_kinds_of_update_are_exclusive_and_a_balance_losing_most_invoice
     forced = invoke(app, "import", campaign_id, short, "--update", "--yes")
     assert forced.exit_code == 0, forced.output
     assert "absent from the file" in forced.output
+
+
+def test_a_file_with_two_plausible_invoice_numbers_is_refused_with_the_map_that_settles_it(app, db):
+    campaign_id = create(app)
+    refused = invoke(app, "import", campaign_id, DATA / "ambiguous_invoice_numbers.csv")
+    assert refused.exit_code != 0
+    assert "two columns could hold it" in refused.output and "nothing was loaded" in refused.output
+    assert '--map invoice_number="N° facture"' in refused.output
+    assert '--map invoice_number="Réf. facture"' in refused.output
+    assert db.scalar(sa.select(sa.func.count()).select_from(Invoice)) == 0
+    settled = invoke(app, "import", campaign_id, DATA / "ambiguous_invoice_numbers.csv",
+                     "--map", "invoice_number=N° facture", "--json")
+    assert settled.exit_code == 0, settled.output
+    summary = json.loads(settled.output.strip().splitlines()[-1])
+    assert (summary["invoices"], summary["debtors"], summary["total_outstanding"]) == (24, 5, "119831.19")
+    numbers = set(db.scalars(sa.select(Invoice.number).where(Invoice.campaign_id == campaign_id)))
+    assert "FA-2026-0101" in numbers and "000451" not in numbers

@@ -212,3 +212,23 @@ def test_the_check_page_compares_the_files_own_total_with_its_rows(web, app_make
     page = page.replace("\u202f", " ").replace("\xa0", " ")
     assert "Le total du fichier (34 059,57 €) diffère de la somme de ses lignes (37 296,07 €) de -3 236,50 €" in page
     assert "Lignes sous le dernier sous-total, comptées dans aucun sous-total : 22, 23, 24." in page
+
+
+def test_the_mapping_page_gives_each_choice_its_reason_and_asks_to_confirm_the_doubtful_ones(web, app_make, db):
+    manager(web, app_make)
+    campaign = app_make.campaign(status=CampaignStatus.DRAFT)
+    mapping_url = upload(web, campaign, "ambiguous_invoice_numbers.csv").headers["Location"]
+    page = web.get(mapping_url).get_data(as_text=True)
+    assert "deux colonnes pourraient la contenir : « N° facture », « Réf. facture »" in page
+    assert "son en-tête le dit, et 100 % de ses valeurs sont des dates" in page      # the due date, confirmed
+    assert 'class="uncertain"' in page and 'id="confirm-uncertain"' in page
+    form = {m.group(1): (re.search(r'<option value="([a-z_]+)" selected', m.group(2)) or re.match("()", ""))[1]
+            for m in re.finditer(r'<select name="(col-\d+)"[^>]*>(.*?)</select>', page, re.S)}
+    kept = web.post(mapping_url, data=form)
+    assert kept.status_code == 422
+    assert "Confirmez les colonnes incertaines" in kept.get_data(as_text=True)
+    assert db.get(ImportBatch, db.scalar(sa.select(ImportBatch.id))).status is ImportStatus.UPLOADED
+    confirmed = web.post(mapping_url, data={**form, "confirm_uncertain": "1"})
+    assert confirmed.status_code == 303, confirmed.get_data(as_text=True).split("mapping-error\">")[-1][:300]
+    chosen = web.post(mapping_url, data={**form, "col-2": "", "col-3": "invoice_number"})   # another choice settles it
+    assert chosen.status_code == 303
