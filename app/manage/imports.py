@@ -155,7 +155,9 @@ def batch(campaign_id: int, batch_id: int):
     # A worker that died leaves the batch "loading": shown as failed (the worker's next sweep records it).
     context = dict(campaign=campaign, batch=batch, done=done or 0, labels=FIELD_LABELS,
                    rejections=batch.rejections[:500], interrupted=import_interrupted(batch),
-                   kind_labels=KIND_LABELS, change_labels=CHANGE_LABELS, promise_labels=PROMISE_LABELS)
+                   kind_labels=KIND_LABELS, change_labels=CHANGE_LABELS, promise_labels=PROMISE_LABELS,
+                   warnings=[_(w["message"]).format(**w.get("params", {}))
+                             for w in (batch.quality or {}).get("warnings", [])])
     if htmx and request.args.get("page") is None:
         return render_template("manage/_import_status.html", **context)
     if batch.kind.is_update:

@@ -131,6 +131,27 @@ class FileTotals:
 
 
 @dataclass
+class FileWarning:
+    """Something the manager should look at before loading, though no row was rejected for it."""
+    message: str          # English msgid, {placeholders}
+    params: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"message": self.message, "params": self.params}
+
+    def text(self, translate=lambda s: s) -> str:
+        return translate(self.message).format(**self.params)
+
+
+W_ODD_LINES = N_("Lines not in the file's encoding (UTF-8), read as Windows-1252: {lines}. Check their accents.")
+
+
+def lines_list(numbers: list[int], limit: int = 20) -> str:
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    return shown + (" …" if len(numbers) > limit else "")
+
+
+@dataclass
 class CheckResult:
     header: list[str]
     rows_read: int = 0
@@ -144,6 +165,7 @@ class CheckResult:
     lines_merged: int = 0                                   # rows that were further lines of an invoice
     settled: list = field(default_factory=list)             # (row, "settled" | "not_issued"): not loaded
     owners: dict = field(default_factory=dict)              # invoice number -> first row (any customer)
+    warnings: list[FileWarning] = field(default_factory=list)
 
     def __post_init__(self):
         if self.totals is None:
@@ -179,6 +201,7 @@ class CheckResult:
                 "debtors": len(self.debtors), "invoices": len(self.invoices),
                 "total_outstanding": decimal_string(self.total_outstanding_cents), "currency": self.currency,
                 "quality": self.quality(), **self.totals.as_dict(),
+                "warnings": [w.text() for w in self.warnings],
                 "rejections": [{"row": r.row, "column": r.column, "reason": r.reason} for r in self.rejections]}
 
 
@@ -270,6 +293,7 @@ class _Chunk:
     def __init__(self, layout: Layout, data: list, month_first: tuple[bool, bool] | None):
         width = layout.width
         self.lengths = [len(row) for row in data]
+        self.usual = max(set(self.lengths), key=self.lengths.count) if self.lengths else width   # the common length
         self.rows = [row if len(row) >= width else list(row) + [""] * (width - len(row)) for row in data]
         at = layout.at
         self.text = {f: self._texts(i) for f, i in at.items() if i is not None}
@@ -354,7 +378,8 @@ class _Checker:
     def read(self, chunk: _Chunk, offset: int, code: str, name: str, number: str) -> _Row:
         """The row's fields, or the first reason it cannot be an invoice."""
         at, width = self.layout.at, self.layout.width
-        if self.ragged and chunk.lengths[offset] > width and any(text(c) for c in chunk.rows[offset][width:]):
+        length = chunk.lengths[offset]
+        if self.ragged and length > width and (length != chunk.usual or any(text(c) for c in chunk.rows[offset][width:])):
             raise _Rejected(None, MSG_WIDE, count=chunk.lengths[offset], expected=width)
         if not code and not name:
             raise _Rejected(at["customer_code"] if at["customer_code"] is not None else at["company_name"],

@@ -41,6 +41,8 @@ class Grid:
     encoding: str | None = None
     separator: str | None = None
     truncated: bool = False       # only the first rows were read (large text files are then read in chunks)
+    # Text lines (1-based) that were not in the file's encoding and were read as Windows-1252 instead.
+    odd_lines: list[int] = field(default_factory=list)
 
 
 def refuse(message: str, **params) -> DomainError:
@@ -67,9 +69,28 @@ def detect_kind(data: bytes, file_name: str = "") -> str:
         if any(n.startswith("xl/") for n in names):
             return "xlsx"
         raise refuse(N_("The file is not a spreadsheet we can read."))
-    if b"\x00" in data[:4096] and not (data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE)):
+    if b"\x00" in data[:4096] and not (data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE)
+                                        or utf16_without_bom(data)):
         raise refuse(N_("The file is not a spreadsheet we can read."))
     return "csv"
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text without a byte order mark (some exports write it so): nearly
+    every other byte is NUL and the text decodes cleanly; None otherwise."""
+    head = data[:4096]
+    head = head[:len(head) - len(head) % 2]
+    if len(head) < 8:
+        return None
+    for encoding, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                text = head.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if all(ch.isprintable() or ch in "\r\n\t" for ch in text):
+                return encoding
+    return None
 
 
 def check_zip_size(data: bytes) -> None:
@@ -81,11 +102,14 @@ def check_zip_size(data: bytes) -> None:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding: BOMs first, then UTF-8, then Windows-1252 (which reads any byte)."""
+    """Text and encoding: BOMs first, then UTF-16 without one, UTF-8, then Windows-1252 (which reads any byte)."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return data.decode("utf-16", errors="replace"), "utf-16"
+    bomless = utf16_without_bom(data)
+    if bomless:
+        return data.decode(bomless, errors="replace"), bomless
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -113,19 +137,56 @@ def _csv_options(grid_or_encoding, sep=None) -> dict:
                 encoding_errors="replace", engine="c", on_bad_lines="error")
 
 
+def mixed_lines(data: bytes) -> tuple[bytes, list[int]] | None:
+    """A file mostly in UTF-8 with some lines in Windows-1252 (two exports pasted together, a line typed in
+    another tool): the file re-encoded in UTF-8 line by line, and the numbers of the lines read as
+    Windows-1252. None when fewer than half the lines with accents are UTF-8 (the file is Windows-1252)."""
+    lines = data.split(b"\n")
+    odd, utf8 = [], 0
+    for number, line in enumerate(lines, 1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            odd.append(number)
+    if not odd or utf8 < len(odd):
+        return None
+    odd_set = set(odd)
+    fixed = b"\n".join(line.decode("cp1252", errors="replace").encode("utf-8") if n in odd_set else line
+                       for n, line in enumerate(lines, 1))
+    return fixed, odd
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def read_text(data: bytes, nrows: int | None = None) -> Grid:
     guards.check_lines(data)
     text, encoding = decode(data[:200_000])
     sep = sniff_separator(text)
     guards.check_separators(data, sep)
-    if encoding == "utf-8":
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:  # a stray Windows-1252 byte past the sample
-            encoding = "cp1252"
+    odd: list[int] = []
+    read_as = encoding
+    if encoding.startswith("utf-16"):
+        # pandas reads UTF-8 best: the text once re-encoded (UTF-16 files are small exports, never millions of rows).
+        data, read_as, nrows = decode(data)[0].encode("utf-8"), "utf-8", None
+    elif encoding == "cp1252" or not _decodes(data, encoding):
+        # Windows-1252, a stray Windows-1252 byte past the sample, or lines from another tool in a UTF-8 file.
+        mixed = mixed_lines(data[3:] if encoding == "utf-8-sig" else data)
+        if mixed:   # read whole: the chunked path would read the original bytes again
+            (data, odd), read_as, nrows = mixed, "utf-8", None
+        else:
+            encoding = read_as = "cp1252"
     # pandas decodes the bytes itself: no second copy of a large file as text in memory.
     try:
-        frame = pd.read_csv(io.BytesIO(data), nrows=nrows, **_csv_options(encoding, sep))
+        frame = pd.read_csv(io.BytesIO(data), nrows=nrows, **_csv_options(read_as, sep))
     except pd.errors.EmptyDataError:
         raise refuse(N_("The file is empty.")) from None
     except (pd.errors.ParserError, ValueError):
@@ -136,12 +197,13 @@ def read_text(data: bytes, nrows: int | None = None) -> Grid:
         del frame
     else:
         try:   # newline="" lets the csv module see lone carriage returns as line ends, as pandas does
-            rows = list(csv.reader(io.StringIO(decode(data)[0], newline=""), delimiter=sep))
+            rows = list(csv.reader(io.StringIO(data.decode(read_as, errors="replace").removeprefix("\ufeff"),
+                                               newline=""), delimiter=sep))
         except csv.Error:
             raise refuse(N_("The file is not a spreadsheet we can read.")) from None
         nrows = None
     return Grid(rows=rows, kind="csv", encoding=encoding, separator=sep,
-                truncated=nrows is not None and len(rows) >= nrows)
+                truncated=nrows is not None and len(rows) >= nrows, odd_lines=odd)
 
 
 def text_chunks(data: bytes, grid: Grid, skip: int, size: int = 100_000):

@@ -132,6 +132,10 @@ def check(session: Session, batch: ImportBatch, chosen: dict[str, list[str]] | N
     else:
         company = session.get(ClientCompany, campaign.client_company_id)
         result = _check_rows(data, analysis, chosen, campaign.currency, translate, payment_terms.terms_of(company))
+        if analysis.grid.odd_lines:
+            odd = analysis.grid.odd_lines
+            result.warnings.append(checking.FileWarning(checking.W_ODD_LINES,
+                                                        {"count": len(odd), "lines": checking.lines_list(odd)}))
     del data
     if result.accepted + result.rejected == 0:
         raise DomainError(N_("The file has column headers but no invoice rows."), field="file")
@@ -219,7 +223,8 @@ def _record_counts(batch: ImportBatch, result) -> None:
     batch.quality = {**result.quality(), "reconciliation": result.totals.as_record(),
                      "estimated_due_dates": result.estimated, "lines_merged": result.lines_merged,
                      "settled": sum(1 for _, k in result.settled if k == "settled"),
-                     "not_issued": sum(1 for _, k in result.settled if k == "not_issued")}
+                     "not_issued": sum(1 for _, k in result.settled if k == "not_issued"),
+                     "warnings": [w.as_dict() for w in result.warnings]}
     batch.progress_total = len(result.debtors) + len(result.invoices)
 
 

@@ -1,4 +1,5 @@
 """A manager creates a campaign, uploads the client's file, maps it, checks it, confirms and sees the summary."""
+import html
 import io
 import re
 from pathlib import Path
@@ -232,3 +233,22 @@ def test_the_mapping_page_gives_each_choice_its_reason_and_asks_to_confirm_the_d
     assert confirmed.status_code == 303, confirmed.get_data(as_text=True).split("mapping-error\">")[-1][:300]
     chosen = web.post(mapping_url, data={**form, "col-2": "", "col-3": "invoice_number"})   # another choice settles it
     assert chosen.status_code == 303
+
+
+def test_lines_in_another_encoding_are_read_right_and_named_on_the_check_page(web, app_make, db):
+    manager(web, app_make)
+    campaign = app_make.campaign(status=CampaignStatus.DRAFT)
+    lines = ["Code client;Raison sociale;N° facture;Échéance;Reste dû".encode("utf-8"),
+             "C1;Société Générale;F1;31/10/2026;10,00".encode("utf-8"),
+             "C2;Boulangerie Hélène;F2;31/10/2026;20,00".encode("cp1252"),
+             "C3;Crème & Pâtisserie;F3;31/10/2026;30,00".encode("utf-8")]
+    response = web.post(f"/manage/campaigns/{campaign.id}/imports",
+                        data={"file": (io.BytesIO(b"\r\n".join(lines)), "export.csv"), "kind": "initial"},
+                        content_type="multipart/form-data")
+    mapping_url = response.headers["Location"]
+    assert "Boulangerie Hélène" in web.get(mapping_url).get_data(as_text=True)
+    form = {"col-0": "customer_code", "col-1": "company_name", "col-2": "invoice_number", "col-3": "due_date",
+            "col-4": "outstanding"}
+    page = web.get(web.post(mapping_url, data=form).headers["Location"]).get_data(as_text=True)
+    warning = html.unescape(page.split('id="import-warnings">')[1].split("</ul>")[0])
+    assert "Lignes qui n'étaient pas dans l'encodage du fichier (UTF-8), lues en Windows-1252 : 3." in warning
