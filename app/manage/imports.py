@@ -9,9 +9,11 @@ import sqlalchemy as sa
 from campaigns.errors import DomainError
 from campaigns.importing import service
 from campaigns.importing.mapping import fields_for
+from campaigns.importing.checking import said
 from campaigns.importing.rejected_export import rejected_rows_xlsx
 from campaigns.importing.update_export import changes_xlsx
 from campaigns.models import ImportKind, ImportStatus, UpdateLine
+from campaigns.money import format_eur
 
 from ..auth.permissions import roles_required
 from ..errors import domain_message
@@ -156,8 +158,7 @@ def batch(campaign_id: int, batch_id: int):
     context = dict(campaign=campaign, batch=batch, done=done or 0, labels=FIELD_LABELS,
                    rejections=batch.rejections[:500], interrupted=import_interrupted(batch),
                    kind_labels=KIND_LABELS, change_labels=CHANGE_LABELS, promise_labels=PROMISE_LABELS,
-                   warnings=[_(w["message"]).format(**w.get("params", {}))
-                             for w in (batch.quality or {}).get("warnings", [])])
+                   warnings=_warnings(batch))
     if htmx and request.args.get("page") is None:
         return render_template("manage/_import_status.html", **context)
     if batch.kind.is_update:
@@ -165,6 +166,13 @@ def batch(campaign_id: int, batch_id: int):
         if htmx:
             return render_template("manage/_update_lines.html", **context)
     return render_template("manage/batch.html", **context)
+
+
+def _warnings(batch) -> list[tuple[int | None, str | None, str]]:
+    """(row, column, what) for each warning of the check, in the user's language."""
+    return [(w.get("row"), w.get("column"), said(w["message"], w.get("params", {}), _,
+                                                 lambda cents: format_eur(cents, batch.currency)))
+            for w in (batch.quality or {}).get("warnings", [])]
 
 
 def _lines_page(batch, page: str) -> dict:

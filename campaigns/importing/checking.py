@@ -5,7 +5,7 @@ Nothing is written here; ``loading`` writes what this module accepted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from .. import phones
 from ..errors import N_
@@ -131,16 +131,41 @@ class FileTotals:
 
 
 @dataclass
+class Settled:
+    """A row saying its invoice is not owed: paid (a status word, a paid flag, a zero balance) or never issued
+    (a draft, a voided invoice). Counted and listed, never loaded; in a complete balance, a paid invoice."""
+    row: int
+    kind: str                      # "settled" | "not_issued"
+    debtor_key: str | None = None
+    number: str | None = None
+
+
+@dataclass
 class FileWarning:
     """Something the manager should look at before loading, though no row was rejected for it."""
     message: str          # English msgid, {placeholders}
     params: dict = field(default_factory=dict)
+    row: int | None = None
+    column: str | None = None
 
     def as_dict(self) -> dict:
-        return {"message": self.message, "params": self.params}
+        return {"message": self.message, "params": self.params, "row": self.row, "column": self.column}
 
-    def text(self, translate=lambda s: s) -> str:
-        return translate(self.message).format(**self.params)
+    def text(self, translate=lambda s: s, money=decimal_string) -> str:
+        return said(self.message, self.params, translate, money)
+
+
+def said(message: str, params: dict, translate=lambda s: s, money=decimal_string) -> str:
+    """A warning in words: ``*_cents`` params are money, written by ``money`` under their name without it."""
+    plain = {(k[:-6] if k.endswith("_cents") else k): (money(v) if k.endswith("_cents") else v)
+             for k, v in params.items()}
+    return translate(message).format(**plain)
+
+
+W_ABOVE_AMOUNT = N_("outstanding {outstanding} above the invoice's amount {amount}")
+W_ZERO_AMOUNT = N_("an amount of zero with {outstanding} outstanding")
+W_NEGATIVE = N_("negative balance {outstanding}: a credit note or an overpayment")
+MAX_WARNINGS = 500   # kept with the batch; the count says how many there were
 
 
 W_ODD_LINES = N_("Lines not in the file's encoding (UTF-8), read as Windows-1252: {lines}. Check their accents.")
@@ -163,13 +188,17 @@ class CheckResult:
     currency: str = "EUR"
     totals: "FileTotals" = None
     lines_merged: int = 0                                   # rows that were further lines of an invoice
-    settled: list = field(default_factory=list)             # (row, "settled" | "not_issued"): not loaded
+    settled: list[Settled] = field(default_factory=list)    # not loaded
     owners: dict = field(default_factory=dict)              # invoice number -> first row (any customer)
     warnings: list[FileWarning] = field(default_factory=list)
+    warnings_count: int = 0                                 # all of them (only the first MAX_WARNINGS are kept)
 
     def __post_init__(self):
         if self.totals is None:
             self.totals = FileTotals()
+
+    def count_settled(self, kind: str) -> int:
+        return sum(1 for s in self.settled if s.kind == kind)
 
     @property
     def estimated(self) -> int:
@@ -196,12 +225,12 @@ class CheckResult:
 
     def as_dict(self) -> dict:
         return {"rows_read": self.rows_read, "accepted": self.accepted, "rejected": self.rejected,
-                "skipped": self.skipped, "settled": sum(1 for _, k in self.settled if k == "settled"),
-                "not_issued": sum(1 for _, k in self.settled if k == "not_issued"),
+                "skipped": self.skipped, "settled": self.count_settled("settled"),
+                "not_issued": self.count_settled("not_issued"),
                 "debtors": len(self.debtors), "invoices": len(self.invoices),
                 "total_outstanding": decimal_string(self.total_outstanding_cents), "currency": self.currency,
                 "quality": self.quality(), **self.totals.as_dict(),
-                "warnings": [w.text() for w in self.warnings],
+                "warnings": [{"row": w.row, "column": w.column, "reason": w.text()} for w in self.warnings],
                 "rejections": [{"row": r.row, "column": r.column, "reason": r.reason} for r in self.rejections]}
 
 
@@ -251,6 +280,8 @@ MSG_IDENTITY = N_("missing customer code and company name")
 MSG_DUPLICATE = N_("duplicate invoice number (row {row})")
 MSG_OTHER_CUSTOMER = N_("invoice number already used by another customer (row {row})")
 MSG_AMOUNT_MISSING = N_("missing amount")
+MSG_DATE_RANGE = N_("implausible date: {value} (before 1990 or more than ten years ahead)")
+EARLIEST = date(1990, 1, 1)
 
 
 def field_columns(header: list[str], mapping: dict) -> dict[str, list[int]]:
@@ -262,7 +293,7 @@ def field_columns(header: list[str], mapping: dict) -> dict[str, list[int]]:
 MSG_WIDE = N_("{count} fields instead of {expected}: a separator inside a value that is not in quotes?")
 MSG_NARROW = N_("{count} fields instead of {expected}: the line is cut short ({reason})")
 _MESSAGES = (MSG_AMOUNT, MSG_DUE, MSG_DUE_MISSING, MSG_DATE, MSG_NUMBER, MSG_IDENTITY, MSG_DUPLICATE,
-             MSG_OTHER_CUSTOMER, MSG_AMOUNT_MISSING, MSG_WIDE, MSG_NARROW)
+             MSG_OTHER_CUSTOMER, MSG_AMOUNT_MISSING, MSG_WIDE, MSG_NARROW, MSG_DATE_RANGE)
 
 
 def field_columns(header: list[str], mapping: dict) -> dict[str, list[int]]:
@@ -345,6 +376,7 @@ class _Checker:
         self.result = CheckResult(header=header, currency=currency)
         self.terms, self.month_first, self.ragged = terms or PaymentTerms(), month_first, ragged
         self.messages = {m: translate(m) for m in _MESSAGES}
+        self.latest = date.today() + timedelta(days=3653)     # ten years ahead
 
     def feed(self, data: list, first_row: int) -> None:
         chunk = _Chunk(self.layout, data, self.month_first)
@@ -366,14 +398,32 @@ class _Checker:
         if at["status"] is not None:
             kind = settled_kind(self.layout.header[at["status"]], text(row[at["status"]]))
             if kind:                  # paid or never issued: counted and listed, never called about
-                result.settled.append((row_number, kind))
+                result.settled.append(Settled(row_number, kind, self.key(row, code, name), number[:80] or None))
                 return
         try:
             read = self.read(chunk, offset, code, name, number)
         except _Rejected as no:
             self.reject(chunk, offset, row_number, no)
             return
+        if read.from_balance and read.outstanding == 0 and read.number not in self.open_numbers(row, read):
+            # A zero balance: paid. (A further line of an open invoice repeating its balance is not.)
+            result.settled.append(Settled(row_number, "settled", self.key(row, code, name), number[:80]))
+            return
         self.file(chunk, offset, row_number, read)
+
+    def key(self, row: list, code: str, name: str) -> str | None:
+        """The debtor grouping key a row names (as ``file`` makes it), or None."""
+        at = self.layout.at
+        if code:
+            return f"code:{code}"
+        siren = parsing.siren(row[at["siren"]]) if at["siren"] is not None else None
+        if siren:
+            return f"siren:{siren}"
+        return f"name:{parsing.normalise_name(name)}" if name else None
+
+    def open_numbers(self, row: list, read: "_Row") -> dict:
+        debtor = self.result.debtors.get(self.key(row, read.code, read.name))
+        return debtor.numbers if debtor else {}
 
     def read(self, chunk: _Chunk, offset: int, code: str, name: str, number: str) -> _Row:
         """The row's fields, or the first reason it cannot be an invoice."""
@@ -417,6 +467,8 @@ class _Checker:
                 value = parsing.parse_date(chunk.rows[offset][self.layout.at[f]], chunk.month_first[f])
             except Unreadable:
                 raise _Rejected(self.layout.at[f], message, value=chunk.get(f, offset)) from None
+        if not EARLIEST <= value <= self.latest:
+            raise _Rejected(self.layout.at[f], MSG_DATE_RANGE, value=chunk.get(f, offset))
         return value
 
     def reject(self, chunk: _Chunk, offset: int, row_number: int, no: _Rejected) -> None:
@@ -441,17 +493,12 @@ class _Checker:
     def file(self, chunk: _Chunk, offset: int, row_number: int, read: _Row) -> None:
         """File an accepted row under its debtor: a new invoice, a further line of one, or a duplicate."""
         result, at, row = self.result, self.layout.at, chunk.rows[offset]
-        siren = None
-        if read.code:
-            key = f"code:{read.code}"
-        else:
-            siren = parsing.siren(row[at["siren"]]) if at["siren"] is not None else None
-            key = f"siren:{siren}" if siren else f"name:{parsing.normalise_name(read.name)}"
+        key = self.key(row, read.code, read.name)
         debtor = result.debtors.get(key)
         if debtor is None:
             debtor = result.debtors[key] = DebtorDraft(key=key, customer_code=read.code or None)
             if at["siren"] is not None:
-                debtor.siren = siren or parsing.siren(row[at["siren"]])
+                debtor.siren = parsing.siren(row[at["siren"]])
         elif read.number in debtor.numbers:
             raw, invoice = [text(c) for c in row], debtor.numbers[read.number]
             if raw == invoice.raw:       # the same row twice: a duplicate
@@ -482,6 +529,25 @@ class _Checker:
                 debtor.oldest_due = read.due
         result.totals.add_row(read.outstanding, row_number)
         result.accepted += 1
+
+    def plausible(self) -> None:
+        """Loaded, with a word: more open than invoiced, open on a zero invoice, a negative balance (judged on
+        whole invoices, once their lines are folded in)."""
+        at = self.layout.at
+        for invoice in self.result.invoices:
+            out, amount = invoice.outstanding_cents, invoice.amount_cents
+            if out < 0:
+                self.warn(W_NEGATIVE, invoice.row, at["outstanding"] if invoice.from_balance else at["amount"],
+                          outstanding_cents=out)
+            elif amount == 0 and out > 0:
+                self.warn(W_ZERO_AMOUNT, invoice.row, at["amount"], outstanding_cents=out)
+            elif amount is not None and invoice.from_balance and out > amount > 0:
+                self.warn(W_ABOVE_AMOUNT, invoice.row, at["outstanding"], outstanding_cents=out, amount_cents=amount)
+
+    def warn(self, message: str, row: int, column: int | None, **params) -> None:
+        self.result.warnings_count += 1
+        if len(self.result.warnings) < MAX_WARNINGS:
+            self.result.warnings.append(FileWarning(message, params, row, self.layout.name(column)))
 
     def describe(self, debtor: DebtorDraft, chunk: _Chunk, offset: int, read: _Row) -> None:
         """What the row tells of its debtor: name, contacts, e-mails, phones, segment, comment (first seen wins)."""
@@ -521,4 +587,5 @@ def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",
     checker.feed(rows[header_index + 1:], header_index + 2)
     for first_row, chunk in more:
         checker.feed(chunk, first_row)
+    checker.plausible()
     return checker.result

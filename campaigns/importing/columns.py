@@ -33,8 +33,9 @@ def amounts(cells: list, texts_: list[str]) -> list[int | None]:
     if not all(type(c) is str for c in cells):
         return [None] * len(cells)
     s = pd.Series(texts_, dtype=ARROW).str.replace(_NOISE, "", regex=True)
-    comma = s.str.fullmatch(r"-?\d+(,\d{1,2})?")
-    point = s.str.fullmatch(r"-?\d+(\.\d{1,2})?")
+    # At most 12 whole digits (parsing.MAX_WHOLE_DIGITS): longer ones go to the per-cell parser, which rejects them.
+    comma = s.str.fullmatch(r"-?\d{1,12}(,\d{1,2})?")
+    point = s.str.fullmatch(r"-?\d{1,12}(\.\d{1,2})?")
     s = s.str.replace(",", ".", regex=False).where(comma | point, None)
     numbers = pd.to_numeric(s, errors="coerce").astype("float64")
     cents = (numbers * 100).round()

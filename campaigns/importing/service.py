@@ -134,7 +134,7 @@ def check(session: Session, batch: ImportBatch, chosen: dict[str, list[str]] | N
         result = _check_rows(data, analysis, chosen, campaign.currency, translate, payment_terms.terms_of(company))
         if analysis.grid.odd_lines:
             odd = analysis.grid.odd_lines
-            result.warnings.append(checking.FileWarning(checking.W_ODD_LINES,
+            result.warnings.insert(0, checking.FileWarning(checking.W_ODD_LINES,
                                                         {"count": len(odd), "lines": checking.lines_list(odd)}))
     del data
     if result.accepted + result.rejected == 0:
@@ -222,9 +222,9 @@ def _record_counts(batch: ImportBatch, result) -> None:
     batch.total_outstanding_cents = result.total_outstanding_cents
     batch.quality = {**result.quality(), "reconciliation": result.totals.as_record(),
                      "estimated_due_dates": result.estimated, "lines_merged": result.lines_merged,
-                     "settled": sum(1 for _, k in result.settled if k == "settled"),
-                     "not_issued": sum(1 for _, k in result.settled if k == "not_issued"),
-                     "warnings": [w.as_dict() for w in result.warnings]}
+                     "settled": result.count_settled("settled"), "not_issued": result.count_settled("not_issued"),
+                     "warnings": [w.as_dict() for w in result.warnings],
+                     "warnings_count": result.warnings_count}
     batch.progress_total = len(result.debtors) + len(result.invoices)
 
 

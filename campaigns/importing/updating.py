@@ -128,6 +128,16 @@ def plan_balance(session: Session, campaign: Campaign, result: CheckResult, toda
             kind = K.INCREASED
         plan.lines.append(Line(kind, number, source_row, inv_id, debtor_id, name, old, max(new_out, 0)
                                if kind is K.PAID else new_out, paid_on=today))
+    for settled in result.settled:       # "Payée", a paid flag or a zero balance: the invoice is now paid
+        match = known.get((settled.debtor_key, settled.number))
+        if match is None or (settled.debtor_key, settled.number) in seen:
+            continue
+        seen.add((settled.debtor_key, settled.number))
+        inv_id, debtor_id, _key, name, _code, number, old, status = match
+        if settled.kind == "settled" and old > 0 and status not in CLOSED:   # a voided one is not a payment
+            plan.lines.append(Line(K.PAID, number, settled.row, inv_id, debtor_id, name, old, 0, paid_on=today))
+        else:
+            plan.unchanged.append((inv_id, old))
     protected_numbers = {r.number for r in result.rejections if r.number}
     protected_debtors = {r.debtor_key for r in result.rejections if r.debtor_key and not r.number}
     for (key, number), (inv_id, debtor_id, _key, name, _code, _number, old, status) in known.items():

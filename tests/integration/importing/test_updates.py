@@ -225,3 +225,24 @@ def test_a_promise_paid_in_full_by_a_complete_balance_is_kept_and_its_debtor_lea
     promise = session.scalar(sa.select(Promise).where(Promise.debtor_id == beta.id))
     assert (promise.status, promise.paid_cents) == (PromiseStatus.KEPT, 30_000)
     assert session.get(DebtorAccount, beta.id).queue_state is QueueState.PAID
+
+
+def test_a_row_marked_paid_in_a_complete_balance_pays_its_invoice_and_a_voided_one_is_no_payment(
+        session, make, tmp_path):
+    campaign = make.campaign()
+    run(session, campaign, FIRST, tmp_path, ImportKind.INITIAL, "first.csv")
+    update = ("Code client;Raison sociale;N° facture;Échéance;Reste dû;Statut\n"
+              "A1;Alpha;F1;01/06/2026;1 000,00;Payée\nA1;Alpha;F2;01/07/2026;500,00;À payer\n"
+              "B1;Beta;F3;01/06/2026;300,00;Annulée\nC1;Gamma;F4;01/06/2026;200,00;Réglée\n")
+    batch = upload(session, campaign, update, tmp_path, ImportKind.UPDATE, "update.csv")
+    assert (batch.accepted, batch.quality["settled"], batch.quality["not_issued"]) == (1, 2, 1)
+    assert batch.changes_summary["absent_paid"] == 0          # a settled or voided row is in the file
+    assert {(line.invoice_number, line.kind.value, line.before_cents, line.after_cents)
+            for line in lines(session, batch)} == {("F1", "paid", 100000, 0), ("F4", "paid", 20000, 0)}
+    service.confirm(session, batch)
+    service.apply(session, batch)
+    session.flush()
+    session.expire_all()
+    assert invoice(session, campaign, "F1").status is InvoiceStatus.PAID
+    assert invoice(session, campaign, "F3").status is InvoiceStatus.OPEN   # voided: for the manager to settle
+    assert debtor(session, campaign, "C1").queue_state is QueueState.PAID

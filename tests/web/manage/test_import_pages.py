@@ -252,3 +252,21 @@ def test_lines_in_another_encoding_are_read_right_and_named_on_the_check_page(we
     page = web.get(web.post(mapping_url, data=form).headers["Location"]).get_data(as_text=True)
     warning = html.unescape(page.split('id="import-warnings">')[1].split("</ul>")[0])
     assert "Lignes qui n'étaient pas dans l'encodage du fichier (UTF-8), lues en Windows-1252 : 3." in warning
+
+
+def test_odd_balances_are_listed_on_the_check_page_with_their_row_and_column(web, app_make):
+    manager(web, app_make)
+    campaign = app_make.campaign(status=CampaignStatus.DRAFT)
+    data = ("Code client;Raison sociale;N° facture;Échéance;Montant TTC;Reste dû\n"
+            "C1;Alpha;F1;31/10/2026;100,00;100,00\nC2;Beta;AV2;31/10/2026;-40,00;-40,00\n").encode("utf-8")
+    response = web.post(f"/manage/campaigns/{campaign.id}/imports",
+                        data={"file": (io.BytesIO(data), "export.csv"), "kind": "initial"},
+                        content_type="multipart/form-data")
+    mapping_url = response.headers["Location"]
+    form = {f"col-{i}": f for i, f in enumerate(
+        ["customer_code", "company_name", "invoice_number", "due_date", "amount", "outstanding"])}
+    page = web.get(web.post(mapping_url, data=form).headers["Location"]).get_data(as_text=True)
+    warning = html.unescape(page.split('id="import-warnings">')[1].split("</div>")[0])
+    assert "Ligne 3, Reste dû : solde négatif de -40,00\u00a0€ : un avoir ou un trop-perçu" in warning.replace(
+        "\u202f", " ") or "Ligne 3, Reste dû : solde négatif de" in warning
+    assert 'id="count-accepted">2<' in page
