@@ -13,6 +13,18 @@ def money(cents, currency="EUR"):
     return format_eur(cents, currency)
 
 
+def amounts(pairs) -> str:
+    """Amounts in several currencies side by side, never summed: "12 480,00 € · 3 200,00 USD"."""
+    return " · ".join(format_eur(cents, currency) for currency, cents in pairs)
+
+
+def currency_name(code: str) -> str:
+    """A currency by its name in the user's language, with its code: "dollar des États-Unis (USD)"."""
+    from flask_babel import get_locale
+    from campaigns.currencies import name
+    return f"{name(code, str(get_locale() or 'fr'))} ({code})"
+
+
 def day(value):
     if value is None:
         return ""
@@ -42,9 +54,11 @@ def decimal(value, places: int = 1) -> str:
 def register(app):
     app.add_template_filter(decimal)
     app.add_template_filter(money)
+    app.add_template_filter(amounts)
     app.add_template_filter(day)
     app.add_template_filter(moment)
     app.add_template_filter(hour)
     app.add_template_global(date.today, "today")
     from flask_babel import get_locale
     app.add_template_global(get_locale, "get_locale")
+    app.add_template_global(currency_name, "currency_name")

@@ -6,9 +6,9 @@ from datetime import date, datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, currencies, priority
 from .errors import DomainError, N_, ValidationError
-from .models import Campaign, CampaignStatus, ClientCompany, Role, User
+from .models import Campaign, CampaignStatus, ClientCompany, DebtorAccount, Role, User
 
 
 def create_campaign(session: Session, client_name: str, name: str, start: date | None = None,
@@ -85,6 +85,13 @@ def change_status(session: Session, campaign: Campaign, action: str, by_user_id:
     allowed, target = _MOVES[action]
     if campaign.status not in allowed:
         raise DomainError(_NOT_WHILE[campaign.status])
+    if action == "start":
+        missing = currencies.missing_rates(campaign_currencies(session, campaign), campaign.currency,
+                                           campaign.exchange_rates)
+        if missing:
+            raise DomainError(N_("Enter the exchange rate of {currencies} before starting: the call order "
+                                 "compares amounts in {main}."), field="rates",
+                              currencies=", ".join(missing), main=campaign.currency)
     now = datetime.now(timezone.utc)
     campaign.status = target
     if action == "start" and campaign.started_at is None:
@@ -93,3 +100,37 @@ def change_status(session: Session, campaign: Campaign, action: str, by_user_id:
         campaign.closed_at = now
     audit.record(session, by_user_id, f"campaign.{action}", campaign, campaign_id=campaign.id)
     session.flush()
+
+
+def campaign_currencies(session: Session, campaign: Campaign) -> list[str]:
+    """The currencies of the campaign's accounts, its own first."""
+    found = set(session.scalars(sa.select(DebtorAccount.currency).where(
+        DebtorAccount.campaign_id == campaign.id).distinct()))
+    return [campaign.currency, *sorted(found - {campaign.currency})]
+
+
+def set_exchange_rates(session: Session, campaign: Campaign, written: dict[str, str],
+                       by_user_id: int | None = None) -> None:
+    """Store the rates the manager typed ({currency: "1,08"}: units of the campaign's currency for one unit),
+    then re-score the queue with them. Every rate typed must read; a blank one removes it."""
+    if campaign.status is CampaignStatus.CLOSED:
+        raise DomainError(_NOT_WHILE[CampaignStatus.CLOSED])
+    known = set(campaign_currencies(session, campaign)) - {campaign.currency}
+    rates = {}
+    for code, value in written.items():
+        if code not in known:
+            continue
+        value = (value or "").strip()
+        if not value:
+            continue
+        rate = currencies.parse_rate(value)
+        if rate is None:
+            raise DomainError(N_("The exchange rate of {currency} must be a positive number, such as 1,08."),
+                              field=f"rate_{code}", currency=code)
+        rates[code] = format(rate.normalize(), "f")
+    old = campaign.exchange_rates or {}
+    campaign.exchange_rates = rates or None
+    audit.record(session, by_user_id, "campaign.exchange_rates", campaign, campaign_id=campaign.id,
+                 before=old, after=rates)
+    session.flush()
+    priority.recompute_campaign(session, campaign.id)

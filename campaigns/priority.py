@@ -5,7 +5,9 @@ score = amount * min(outstanding / 1 000 €, 20)            (1 point per 1 000 
       + broken_promise * broken promises (capped at 3)
       + callback (when a callback is due)
       - attempts * attempts without contact
-Weights have defaults and can be set per campaign in ``Campaign.priority_weights``.
+Weights have defaults and can be set per campaign in ``Campaign.priority_weights``. An account in another
+currency than the campaign's counts its outstanding converted at the campaign's rates (``Campaign.exchange_rates``);
+without a rate its amount counts for nothing (a campaign with several currencies cannot start without them).
 Explanations are lists of (English N_ template, params) so the web can translate them.
 """
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import date, datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from . import currencies
 from .errors import N_
 from .models import Campaign, DebtorAccount, QueueState
 from .money import format_eur
@@ -46,8 +49,15 @@ def _today(now: datetime | None) -> date:
     return (now or datetime.now(timezone.utc)).astimezone(ZoneInfo("Europe/Paris")).date()
 
 
-def score(debtor: DebtorAccount, weights: dict[str, float], today: date) -> float:
-    amount = min((debtor.total_outstanding_cents or 0) / AMOUNT_UNIT_CENTS, AMOUNT_CAP)
+def converted_outstanding(debtor: DebtorAccount, campaign: Campaign | None) -> int | None:
+    """The account's outstanding in the campaign's currency, or None when its currency has no rate yet."""
+    main = campaign.currency if campaign else currencies.MAIN
+    return currencies.convert(debtor.total_outstanding_cents or 0, debtor.currency or main, main,
+                              currencies.rates_of(campaign.exchange_rates if campaign else None))
+
+
+def score(debtor: DebtorAccount, weights: dict[str, float], today: date, campaign: Campaign | None = None) -> float:
+    amount = min((converted_outstanding(debtor, campaign) or 0) / AMOUNT_UNIT_CENTS, AMOUNT_CAP)
     days = (today - debtor.oldest_due_date).days if debtor.oldest_due_date else 0
     age = min(max(days, 0) / AGE_UNIT_DAYS, AGE_CAP)
     broken = min(debtor.broken_promises or 0, BROKEN_CAP)
@@ -65,7 +75,16 @@ def explanation(debtor: DebtorAccount, today: date | None = None) -> list[tuple[
     if debtor.queue_state == QueueState.CALLBACK and debtor.next_action_at:
         parts.append((N_("callback due at {time}"), {"time": debtor.next_action_at.astimezone(
             __import__("zoneinfo").ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y %H:%M")}))
-    parts.append((N_("{amount} owed"), {"amount": format_eur(debtor.total_outstanding_cents or 0)}))
+    parts.append((N_("{amount} owed"), {"amount": format_eur(debtor.total_outstanding_cents or 0, debtor.currency)}))
+    campaign = debtor.campaign
+    if campaign is not None and debtor.currency and debtor.currency != campaign.currency:
+        converted = converted_outstanding(debtor, campaign)
+        if converted is None:
+            parts.append((N_("no exchange rate for {currency}: the amount does not count yet"),
+                          {"currency": debtor.currency}))
+        else:
+            parts.append((N_("about {amount} at the campaign's rate"),
+                          {"amount": format_eur(converted, campaign.currency)}))
     if debtor.oldest_due_date:
         parts.append((N_("oldest due date: D+{days}"), {"days": (today - debtor.oldest_due_date).days}))
     if debtor.broken_promises:
@@ -81,7 +100,7 @@ def explanation(debtor: DebtorAccount, today: date | None = None) -> list[tuple[
 
 def recompute_debtor(session: Session, debtor: DebtorAccount, now: datetime | None = None) -> float:
     campaign = debtor.campaign or session.get(Campaign, debtor.campaign_id)
-    debtor.priority = score(debtor, weights_for(campaign), _today(now))
+    debtor.priority = score(debtor, weights_for(campaign), _today(now), campaign)
     return debtor.priority
 
 
@@ -99,7 +118,11 @@ def recompute_campaign(session: Session, campaign_id: int, now: datetime | None 
         least, greatest = sa.func.min, sa.func.max
         days = sa.cast(sa.func.julianday(today.isoformat()) - sa.func.julianday(t.c.oldest_due_date),
                        sa.Integer)
-    amount = least(t.c.total_outstanding_cents / float(AMOUNT_UNIT_CENTS), AMOUNT_CAP)
+    # Each currency's accounts at the campaign's rate (one unit of the main currency is 1.0); none: 0.
+    rates = currencies.rates_of(campaign.exchange_rates)
+    factor = sa.case(*((t.c.currency == code, float(rate)) for code, rate in sorted(rates.items())),
+                     (t.c.currency == campaign.currency, 1.0), else_=0.0)
+    amount = least(t.c.total_outstanding_cents * factor / float(AMOUNT_UNIT_CENTS), AMOUNT_CAP)
     age = sa.func.coalesce(least(greatest(days, 0) / AGE_UNIT_DAYS, AGE_CAP), 0.0)
     broken = least(t.c.broken_promises, BROKEN_CAP)
     expr = (w["amount"] * amount + w["age"] * age + w["broken_promise"] * broken

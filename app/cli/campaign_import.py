@@ -121,8 +121,9 @@ def import_file(campaign_id, file, payments, update, maps, sheet, dry_run, yes, 
     if kind is ImportKind.PAYMENTS:
         click.echo(f"{result.accepted} payments, total paid {format_eur(result.total_paid_cents, result.currency)}.")
     else:
-        click.echo(f"{len(result.debtors)} debtors, {len(result.invoices)} invoices, "
-                   f"total outstanding {format_eur(result.total_outstanding_cents, result.currency)}.")
+        totals = ", ".join(f"{format_eur(cents, currency)} ({count} invoices)" if len(result.by_currency) > 1
+                           else format_eur(cents, currency) for currency, (count, cents) in result.by_currency.items())
+        click.echo(f"{len(result.debtors)} debtors, {len(result.invoices)} invoices, total outstanding {totals}.")
     for r in result.rejections[:50]:
         click.echo(f"  row {r.row}, {r.column}: {r.reason}")
     if result.rejected > 50:

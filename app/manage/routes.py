@@ -3,7 +3,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from campaigns import closing, management
@@ -66,10 +66,36 @@ def new_campaign():
 def campaign(campaign_id: int):
     """The campaign's manager page."""
     campaign = load_campaign(campaign_id)
+    return _campaign_page(campaign)
+
+
+def _campaign_page(campaign, rate_errors=None, typed=None):
+    others = management.campaign_currencies(db.session, campaign)[1:]
+    stored = campaign.exchange_rates or {}
+    comma = get_locale().language == "fr"
+    rates = {code: (typed or {}).get(code, stored.get(code, "").replace(".", ",") if comma else stored.get(code, ""))
+             for code in others}
     return render_template("manage/campaign.html", campaign=campaign,
                            batches=service.batches(db.session, campaign.id),
                            negotiators=management.negotiators(db.session),
-                           assigned={u.id for u in campaign.agents}, kind_labels=KIND_LABELS)
+                           assigned={u.id for u in campaign.agents}, kind_labels=KIND_LABELS,
+                           rates=rates, rate_errors=rate_errors or {}), (422 if rate_errors else 200)
+
+
+@bp.route("/campaigns/<int:campaign_id>/rates", methods=["POST"])
+@roles_required(*STAFF)
+def rates(campaign_id: int):
+    """The exchange rates of the campaign's other currencies (the call order compares amounts with them)."""
+    campaign = load_campaign(campaign_id)
+    typed = {key[len("rate_"):]: value[:40] for key, value in request.form.items() if key.startswith("rate_")}
+    try:
+        management.set_exchange_rates(db.session, campaign, typed, by_user_id=current_user.id)
+    except DomainError as exc:
+        db.session.rollback()
+        return _campaign_page(campaign, {exc.field: domain_message(exc)}, typed)
+    db.session.commit()
+    flash(_("Exchange rates saved: the call order uses them now."), "success")
+    return redirect(url_for("manage.campaign", campaign_id=campaign.id), 303)
 
 
 @bp.route("/campaigns/<int:campaign_id>/agents", methods=["POST"])

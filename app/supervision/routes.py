@@ -48,7 +48,8 @@ def _figures_context(campaign):
         "motives": motives,
         "weeks": weeks,
         "days": days,
-        "motive_bars": hbars((m.label, m.amount_cents) for m in motives[:12]),
+        # The chart compares amounts: the campaign currency's motives only (the table lists every currency).
+        "motive_bars": hbars([(m.label, m.amount_cents) for m in motives if m.currency == figures.currency][:12]),
         "week_bars": columns((monday.strftime("%d/%m"), amount) for monday, _count, amount in weeks[-16:]),
         "day_bars": columns(((day.strftime("%d/%m"), calls, done) for day, calls, done in days[-30:]), step=36),
     }

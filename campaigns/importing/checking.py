@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .. import phones
+from .. import currencies, phones
 from ..errors import N_
 from ..money import decimal_string
 from ..payment_terms import PaymentTerms
@@ -71,6 +71,7 @@ class DebtorDraft:
     open_count: int = 0
     oldest_due: date | None = None
     numbers: dict = field(default_factory=dict)  # invoice number -> InvoiceDraft
+    currency: str = currencies.MAIN              # an account holds one currency (currencies.account_key)
 
 
 @dataclass
@@ -210,8 +211,23 @@ class CheckResult:
         return len(self.rejections)
 
     @property
+    def by_currency(self) -> dict[str, tuple[int, int]]:
+        """{currency: (invoices, outstanding cents)}, the main currency first: amounts are never summed across."""
+        out = {self.currency: [0, 0]}
+        for invoice in self.invoices:
+            slot = out.setdefault(invoice.currency, [0, 0])
+            slot[0] += 1
+            slot[1] += invoice.outstanding_cents
+        return {c: tuple(v) for c, v in out.items() if v[0] or c == self.currency}
+
+    @property
     def total_outstanding_cents(self) -> int:
-        return sum(d.total_cents for d in self.debtors.values())
+        """The outstanding in the campaign's currency (the others are in ``by_currency``)."""
+        return self.by_currency[self.currency][1]
+
+    @property
+    def other_currencies(self) -> list[str]:
+        return [c for c in self.by_currency if c != self.currency]
 
     def quality(self) -> dict:
         """Shares of debtors without a valid phone, without an email; duplicate rows."""
@@ -229,6 +245,8 @@ class CheckResult:
                 "not_issued": self.count_settled("not_issued"),
                 "debtors": len(self.debtors), "invoices": len(self.invoices),
                 "total_outstanding": decimal_string(self.total_outstanding_cents), "currency": self.currency,
+                "currencies": {c: {"invoices": n, "total_outstanding": decimal_string(cents)}
+                               for c, (n, cents) in self.by_currency.items()},
                 "quality": self.quality(), **self.totals.as_dict(),
                 "warnings": [{"row": w.row, "column": w.column, "reason": w.text()} for w in self.warnings],
                 "rejections": [{"row": r.row, "column": r.column, "reason": r.reason} for r in self.rejections]}
@@ -281,6 +299,7 @@ MSG_DUPLICATE = N_("duplicate invoice number (row {row})")
 MSG_OTHER_CUSTOMER = N_("invoice number already used by another customer (row {row})")
 MSG_AMOUNT_MISSING = N_("missing amount")
 MSG_DATE_RANGE = N_("implausible date: {value} (before 1990 or more than ten years ahead)")
+MSG_CURRENCY = N_("unknown currency: “{value}” (write its ISO code, such as EUR, USD or CAD)")
 EARLIEST = date(1990, 1, 1)
 
 
@@ -293,13 +312,7 @@ def field_columns(header: list[str], mapping: dict) -> dict[str, list[int]]:
 MSG_WIDE = N_("{count} fields instead of {expected}: a separator inside a value that is not in quotes?")
 MSG_NARROW = N_("{count} fields instead of {expected}: the line is cut short ({reason})")
 _MESSAGES = (MSG_AMOUNT, MSG_DUE, MSG_DUE_MISSING, MSG_DATE, MSG_NUMBER, MSG_IDENTITY, MSG_DUPLICATE,
-             MSG_OTHER_CUSTOMER, MSG_AMOUNT_MISSING, MSG_WIDE, MSG_NARROW, MSG_DATE_RANGE)
-
-
-def field_columns(header: list[str], mapping: dict) -> dict[str, list[int]]:
-    """{field: [column index, ...]} for a mapping of field -> column names."""
-    index = {name: i for i, name in enumerate(header)}
-    return {f: [index[c] for c in cols if c in index] for f, cols in mapping.items()}
+             MSG_OTHER_CUSTOMER, MSG_AMOUNT_MISSING, MSG_WIDE, MSG_NARROW, MSG_DATE_RANGE, MSG_CURRENCY)
 
 
 class Layout:
@@ -366,6 +379,7 @@ class _Row:
     invoice_date: date | None
     due: date
     estimated: bool
+    currency: str
 
 
 class _Checker:
@@ -398,7 +412,8 @@ class _Checker:
         if at["status"] is not None:
             kind = settled_kind(self.layout.header[at["status"]], text(row[at["status"]]))
             if kind:                  # paid or never issued: counted and listed, never called about
-                result.settled.append(Settled(row_number, kind, self.key(row, code, name), number[:80] or None))
+                result.settled.append(Settled(row_number, kind, self.key(row, code, name, self.soft_currency(chunk, offset)),
+                                              number[:80] or None))
                 return
         try:
             read = self.read(chunk, offset, code, name, number)
@@ -407,22 +422,39 @@ class _Checker:
             return
         if read.from_balance and read.outstanding == 0 and read.number not in self.open_numbers(row, read):
             # A zero balance: paid. (A further line of an open invoice repeating its balance is not.)
-            result.settled.append(Settled(row_number, "settled", self.key(row, code, name), number[:80]))
+            result.settled.append(Settled(row_number, "settled", self.key(row, code, name, read.currency), number[:80]))
             return
         self.file(chunk, offset, row_number, read)
 
-    def key(self, row: list, code: str, name: str) -> str | None:
+    def key(self, row: list, code: str, name: str, currency: str) -> str | None:
         """The debtor grouping key a row names (as ``file`` makes it), or None."""
         at = self.layout.at
         if code:
-            return f"code:{code}"
-        siren = parsing.siren(row[at["siren"]]) if at["siren"] is not None else None
-        if siren:
-            return f"siren:{siren}"
-        return f"name:{parsing.normalise_name(name)}" if name else None
+            key = f"code:{code}"
+        else:
+            siren = parsing.siren(row[at["siren"]]) if at["siren"] is not None else None
+            key = f"siren:{siren}" if siren else (f"name:{parsing.normalise_name(name)}" if name else None)
+        return key and currencies.account_key(key, currency, self.result.currency)
+
+    def currency(self, chunk: _Chunk, offset: int) -> str:
+        """The row's currency: the one its cell names, the campaign's when the file has none."""
+        written = chunk.get("currency", offset)
+        if not written:
+            return self.result.currency
+        code = currencies.code_of(written)
+        if code is None:
+            raise _Rejected(self.layout.at["currency"], MSG_CURRENCY, value=written[:20])
+        return code
+
+    def soft_currency(self, chunk: _Chunk, offset: int) -> str:
+        """The same for a row that is not loaded (to find its account): the campaign's when unreadable."""
+        try:
+            return self.currency(chunk, offset)
+        except _Rejected:
+            return self.result.currency
 
     def open_numbers(self, row: list, read: "_Row") -> dict:
-        debtor = self.result.debtors.get(self.key(row, read.code, read.name))
+        debtor = self.result.debtors.get(self.key(row, read.code, read.name, read.currency))
         return debtor.numbers if debtor else {}
 
     def read(self, chunk: _Chunk, offset: int, code: str, name: str, number: str) -> _Row:
@@ -440,6 +472,7 @@ class _Checker:
         if not from_balance and chunk.get("amount", offset) == "":
             raise _Rejected(at["outstanding"] if at["outstanding"] is not None else at["amount"], MSG_AMOUNT_MISSING)
         outstanding = self.amount(chunk, offset, "outstanding" if from_balance else "amount")
+        currency = self.currency(chunk, offset)
         amount = self.amount(chunk, offset, "amount") if chunk.get("amount", offset) != "" else None
         invoice_date = self.date(chunk, offset, "invoice_date", MSG_DATE) if chunk.get("invoice_date", offset) else None
         estimated = chunk.get("due_date", offset) == ""
@@ -449,7 +482,7 @@ class _Checker:
             due = self.terms.due_date(invoice_date)
         else:
             due = self.date(chunk, offset, "due_date", MSG_DUE)
-        return _Row(number, code, name, amount, outstanding, from_balance, invoice_date, due, estimated)
+        return _Row(number, code, name, amount, outstanding, from_balance, invoice_date, due, estimated, currency)
 
     def amount(self, chunk: _Chunk, offset: int, f: str) -> int:
         cents = chunk.fast[f][offset]
@@ -481,6 +514,8 @@ class _Checker:
                                                        reason=message)
         self.result.totals.add_row(_cents(row, at["outstanding"], at["amount"]), row_number)
         rough_key = f"code:{code}" if code else (f"name:{parsing.normalise_name(name)}" if name else None)
+        rough_key = rough_key and currencies.account_key(rough_key, self.soft_currency(chunk, offset),
+                                                         self.result.currency)
         self.result.rejections.append(Rejection(row_number, self.layout.name(no.column), message,
                                                 [text(c) for c in row], number=number[:80] or None,
                                                 debtor_key=rough_key))
@@ -493,10 +528,11 @@ class _Checker:
     def file(self, chunk: _Chunk, offset: int, row_number: int, read: _Row) -> None:
         """File an accepted row under its debtor: a new invoice, a further line of one, or a duplicate."""
         result, at, row = self.result, self.layout.at, chunk.rows[offset]
-        key = self.key(row, read.code, read.name)
+        key = self.key(row, read.code, read.name, read.currency)
         debtor = result.debtors.get(key)
         if debtor is None:
-            debtor = result.debtors[key] = DebtorDraft(key=key, customer_code=read.code or None)
+            debtor = result.debtors[key] = DebtorDraft(key=key, customer_code=read.code or None,
+                                                       currency=read.currency)
             if at["siren"] is not None:
                 debtor.siren = parsing.siren(row[at["siren"]])
         elif read.number in debtor.numbers:
@@ -516,9 +552,8 @@ class _Checker:
             return
         result.owners[read.number] = row_number
         self.describe(debtor, chunk, offset, read)
-        cur = (text(row[at["currency"]]).upper()[:3] if at["currency"] is not None else "") or result.currency
         invoice = InvoiceDraft(key, read.number[:80], read.invoice_date, read.due, read.amount, read.outstanding,
-                               cur, row_number, read.estimated, [text(c) for c in row], [read.outstanding],
+                               read.currency, row_number, read.estimated, [text(c) for c in row], [read.outstanding],
                                read.from_balance)
         debtor.numbers[read.number] = invoice
         result.invoices.append(invoice)

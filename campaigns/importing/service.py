@@ -215,11 +215,13 @@ def _record_counts(batch: ImportBatch, result) -> None:
         batch.debtors_count = len({p.customer_code for p in result.payments if p.customer_code})
         batch.invoices_count = len({p.number for p in result.payments})
         batch.total_outstanding_cents = result.total_paid_cents
+        batch.currencies = None
         batch.quality = None
         batch.progress_total = result.accepted
         return
     batch.debtors_count, batch.invoices_count = len(result.debtors), len(result.invoices)
     batch.total_outstanding_cents = result.total_outstanding_cents
+    batch.currencies = {c: {"invoices": n, "outstanding_cents": cents} for c, (n, cents) in result.by_currency.items()}
     batch.quality = {**result.quality(), "reconciliation": result.totals.as_record(),
                      "estimated_due_dates": result.estimated, "lines_merged": result.lines_merged,
                      "settled": result.count_settled("settled"), "not_issued": result.count_settled("not_issued"),

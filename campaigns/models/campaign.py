@@ -49,6 +49,9 @@ class Campaign(Base):
     period_end: Mapped[date | None] = mapped_column(sa.Date)
     timezone: Mapped[str] = mapped_column(sa.String(40), default="Europe/Paris")
     currency: Mapped[str] = mapped_column(sa.String(3), default="EUR")
+    # {currency: units of ``currency`` above for one unit of it}, as decimal strings: the priority score
+    # converts other currencies with them (campaigns.currencies); None until the manager enters them.
+    exchange_rates: Mapped[dict | None] = mapped_column(sa.JSON)
     calling_hours: Mapped[dict] = mapped_column(sa.JSON, default=default_calling_hours)
     lease_minutes: Mapped[int] = mapped_column(default=10)
     max_attempts: Mapped[int] = mapped_column(default=6)

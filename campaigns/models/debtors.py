@@ -51,6 +51,8 @@ class DebtorAccount(Base):
     has_valid_phone: Mapped[bool] = mapped_column(default=False)
 
     # Balances, maintained by imports and outcomes.
+    # Every amount of the account is in this currency (campaigns.currencies.account_key).
+    currency: Mapped[str] = mapped_column(sa.String(3), default="EUR", server_default="EUR")
     total_outstanding_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     initial_outstanding_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     open_invoices_count: Mapped[int] = mapped_column(default=0)

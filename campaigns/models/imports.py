@@ -60,6 +60,8 @@ class ImportBatch(Base):
     invoices_count: Mapped[int] = mapped_column(default=0)
     total_outstanding_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     currency: Mapped[str] = mapped_column(sa.String(3), default="EUR")
+    # {currency: {"invoices": n, "outstanding_cents": c}} of the checked file (amounts never summed across).
+    currencies: Mapped[dict | None] = mapped_column(sa.JSON)
     # File quality: shares of debtors without phone, without email, duplicates...
     quality: Mapped[dict | None] = mapped_column(sa.JSON)
     # For update files: counts of paid / partly paid / new / unchanged invoices.
@@ -73,6 +75,13 @@ class ImportBatch(Base):
         cascade="all, delete-orphan", passive_deletes=True,
     )
 
+
+    @property
+    def amounts(self) -> list[tuple[str, int]]:
+        """(currency, outstanding cents) of the file, the campaign's currency first, never summed across."""
+        others = sorted((c, int(v["outstanding_cents"])) for c, v in (self.currencies or {}).items()
+                        if c != self.currency)
+        return [(self.currency, self.total_outstanding_cents or 0), *others]
 
 class ImportRejection(Base):
     """A row of the file that was not loaded, where and why, with its original values."""

@@ -90,9 +90,13 @@ def write_recap(session: Session, campaign_id: int, target, final: bool = False,
     sheet.header()
     due_sum = 0
     write, invoice_label, method_label = sheet.write, L.INVOICE, L.METHOD
+    main = figures.currency
     for n, (code, company, number, inv_date, due, initial, now_cents, status, motive, p_date, p_method, last,
-            *_, estimated) in enumerate(queries.invoices(session, campaign_id), 1):
-        due_sum += initial
+            *_, estimated, currency) in enumerate(queries.invoices(session, campaign_id), 1):
+        if currency == main:      # the total due is the campaign currency's; the others are per currency
+            due_sum += initial
+        else:
+            initial, now_cents = (initial, currency), (now_cents, currency)
         write((code, company, number, inv_date, due, initial, now_cents, invoice_label.get(status),
                motive, p_date, method_label.get(p_method), last,
                "oui (date de facture + délai de paiement)" if estimated else None))

@@ -47,6 +47,16 @@ class Formats:
         # ...and risky text is also flagged as literal text, so editing the cell keeps it text.
         self.quoted = add({"quote_prefix": True})
         self.text = None
+        self._add, self._money_in = add, {}
+
+    def money_in(self, currency: str):
+        """The money format of another currency than the euro: "12 480,00 USD"."""
+        if currency == "EUR":
+            return self.money
+        if currency not in self._money_in:
+            code = "".join(ch for ch in currency if ch.isalpha())[:3]
+            self._money_in[currency] = self._add({"num_format": f'#,##0.00\\ "{code}";-#,##0.00\\ "{code}"'})
+        return self._money_in[currency]
 
 
 def to_local(value: datetime) -> datetime:
@@ -81,9 +91,17 @@ class SheetWriter:
 
     def _writer(self, kind):
         ws, f = self.ws, self.formats
-        if kind == "money":
+        if kind == "money":   # cents, or (cents, currency) for an amount in another currency than the euro
             fmt = f.money
-            return lambda r, c, v: ws.write_number(r, c, v / 100, fmt) if v is not None else None
+
+            def money(r, c, v):
+                if isinstance(v, tuple):
+                    v, currency = v
+                    if v is not None:
+                        ws.write_number(r, c, v / 100, f.money_in(currency))
+                elif v is not None:
+                    ws.write_number(r, c, v / 100, fmt)
+            return money
         if kind == "date":
             fmt = f.date
             return lambda r, c, v: ws.write_datetime(r, c, v, fmt) if v is not None else None

@@ -86,6 +86,27 @@ def write_summary(session: Session, workbook, formats: Formats, campaign_id: int
     pair("Promesses en attente", pending[0], "int")
     row += 1
 
+    if f.other_currencies:   # amounts in other currencies, each apart: never added to the euros above
+        ws.write_string(row, 0, f"Autres devises (montants ci-dessus en {f.currency} seulement)", formats.section)
+        row += 1
+        for code, c in f.other_currencies.items():
+            money = formats.money_in(code)
+            ws.write_string(row, 0, f"Devise {code}", formats.bold)
+            row += 1
+            for label, cents in (("Montant confié", c.amount_placed_cents), ("Montant promis", c.promised_cents),
+                                 ("Montant payé depuis le début", c.paid_since_start_cents),
+                                 ("Montant en litige (ouvert)", c.disputed_open_cents),
+                                 ("Montant non joint", c.amount_not_reached_cents),
+                                 ("Reste dû aujourd'hui", c.outstanding_now_cents),
+                                 ("Reste à appeler", c.amount_remaining_cents)):
+                ws.write_string(row, 0, label)
+                ws.write_number(row, 1, cents / 100, money)
+                row += 1
+            ws.write_string(row, 0, "Débiteurs confiés")
+            ws.write_number(row, 1, c.debtors_placed)
+            row += 1
+        row += 1
+
     quality = quality_lines(f)
     if quality:
         ws.write_string(row, 0, "Qualité du fichier", formats.section)
@@ -101,19 +122,20 @@ def write_summary(session: Session, workbook, formats: Formats, campaign_id: int
         ws.write_string(row, c, title, formats.header)
     row += 1
     first_motive = row
+    mine = [m for m in motives if m.currency == f.currency]   # listed first (motive_breakdown)
     for m in motives:
         sheet.text(row, 0, m.family)
-        sheet.text(row, 1, m.label)
+        sheet.text(row, 1, m.label if m.currency == f.currency else f"{m.label} ({m.currency})")
         ws.write_number(row, 2, m.invoices)
         ws.write_number(row, 3, m.debtors)
-        ws.write_number(row, 4, m.amount_cents / 100, formats.money)
+        ws.write_number(row, 4, m.amount_cents / 100, formats.money_in(m.currency))
         ws.write_number(row, 5, m.share, formats.percent)
         row += 1
-    last_motive = row - 1
-    ws.write_string(row, 0, "Total", formats.bold)
-    ws.write_number(row, 2, sum(m.invoices for m in motives))
-    ws.write_number(row, 4, sum(m.amount_cents for m in motives) / 100, formats.money_bold)
-    ws.write_number(row, 5, sum(m.amount_cents for m in motives) / f.amount_placed_cents
+    last_motive = first_motive + len(mine) - 1      # the chart compares the campaign currency's amounts
+    ws.write_string(row, 0, "Total" if len(mine) == len(motives) else f"Total en {f.currency}", formats.bold)
+    ws.write_number(row, 2, sum(m.invoices for m in mine))
+    ws.write_number(row, 4, sum(m.amount_cents for m in mine) / 100, formats.money_bold)
+    ws.write_number(row, 5, sum(m.amount_cents for m in mine) / f.amount_placed_cents
                     if f.amount_placed_cents else 0, formats.percent)
     row += 2
 
@@ -131,7 +153,7 @@ def write_summary(session: Session, workbook, formats: Formats, campaign_id: int
         row += 1
     last_week = row - 1
 
-    if motives:
+    if mine:
         chart = workbook.add_chart({"type": "pie"})
         chart.add_series({
             "name": "Motifs par montant",

@@ -19,6 +19,10 @@ Definitions (the same on the dashboard, in the recap workbook and in the README)
 - paid since the start: the decrease of outstanding recorded by payments lists and new balances
   (``InvoiceChange`` rows of kind paid or partly paid in applied update batches).
 - motive amount: the disputed amount the agent entered, else the invoice's outstanding at placement.
+- currencies: a money figure is never summed across currencies. The ``…_cents`` fields are in the campaign's
+  currency; the same figures for each other currency are in ``other_currencies`` (an account holds one
+  currency, see campaigns.currencies). Counts (debtors, invoices, calls, promises) cover every currency.
+  The per-agent, per-day and per-week amounts are the campaign currency's.
 """
 from __future__ import annotations
 
@@ -52,7 +56,8 @@ class MotiveRow:
     debtors: int
     amount_cents: int
     open_invoices: int
-    share: float = 0.0   # of the amount placed
+    share: float = 0.0   # of the amount placed in its currency
+    currency: str = "EUR"
 
 
 @dataclass
@@ -77,8 +82,35 @@ class AgentRow:
         return self.calls * 3600 / self.active_seconds if self.active_seconds else None
 
 
+MONEY_FIELDS = ("amount_placed_cents", "outstanding_now_cents", "amount_worked_cents", "amount_reached_cents",
+                "amount_remaining_cents", "amount_unreachable_cents", "amount_not_reached_cents",
+                "credit_balances_cents", "promised_cents", "paid_since_start_cents", "disputed_open_cents")
+
+
+@dataclass
+class CurrencyFigures:
+    """The money figures of the accounts in one currency (the same definitions as the headline ones)."""
+    currency: str
+    debtors_placed: int = 0
+    invoices_placed: int = 0
+    amount_placed_cents: int = 0
+    outstanding_now_cents: int = 0
+    amount_worked_cents: int = 0
+    amount_reached_cents: int = 0
+    amount_remaining_cents: int = 0
+    amount_unreachable_cents: int = 0
+    amount_not_reached_cents: int = 0
+    credit_balances_cents: int = 0
+    promised_cents: int = 0
+    paid_since_start_cents: int = 0
+    disputed_open_cents: int = 0
+    by_status: dict = field(default_factory=dict)   # PromiseStatus value -> (count, amount, paid)
+
+
 @dataclass
 class CampaignFigures:
+    currency: str = "EUR"
+    other_currencies: dict = field(default_factory=dict)   # currency -> CurrencyFigures
     debtors_placed: int = 0
     invoices_placed: int = 0
     amount_placed_cents: int = 0
@@ -130,7 +162,7 @@ def as_dict(f: CampaignFigures) -> dict:
     out: dict = {}
     for name in f.__dataclass_fields__:
         value = getattr(f, name)
-        if name in ("by_status", "quality"):
+        if name in ("by_status", "quality", "other_currencies"):
             continue
         if name.endswith("_cents"):
             out[name[:-len("_cents")]] = decimal_string(value)
@@ -142,6 +174,16 @@ def as_dict(f: CampaignFigures) -> dict:
     for rate in ("right_party_rate", "promise_rate", "progress_rate"):
         value = getattr(f, rate)
         out[rate] = None if value is None else round(value, 4)
+    out["other_currencies"] = {code: _currency_dict(c) for code, c in sorted(f.other_currencies.items())}
+    return out
+
+
+def _currency_dict(c: CurrencyFigures) -> dict:
+    out = {"debtors_placed": c.debtors_placed, "invoices_placed": c.invoices_placed}
+    out.update({name[:-len("_cents")]: decimal_string(getattr(c, name)) for name in MONEY_FIELDS})
+    out["promises_by_status"] = {status: {"count": count, "amount": decimal_string(amount),
+                                          "paid": decimal_string(paid)}
+                                 for status, (count, amount, paid) in sorted(c.by_status.items())}
     return out
 
 
@@ -156,7 +198,13 @@ def _one(session: Session, query) -> sa.Row:
 
 def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
     """Every headline figure of the dashboard and of the recap's first sheet."""
-    f = CampaignFigures()
+    main = session.scalar(sa.select(Campaign.currency).where(Campaign.id == campaign_id)) or "EUR"
+    f = CampaignFigures(currency=main)
+    money: dict[str, CurrencyFigures] = {}
+
+    def of(currency) -> CurrencyFigures:
+        return money.setdefault(currency or main, CurrencyFigures(currency or main))
+
     # One grouped pass over the campaign's calls (a correlated EXISTS per debtor and per figure cost
     # 1.2 s at 100k debtors): called = has a row here, reached = one of its calls was completed.
     calls = (sa.select(CallAttempt.debtor_id.label("debtor_id"),
@@ -173,7 +221,9 @@ def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
     def total(column, condition):
         return sa.func.coalesce(sa.func.sum(column).filter(condition), 0)
 
-    row = _one(session, sa.select(
+    counts = [0] * 7
+    for currency, *row in session.execute(sa.select(
+        d.currency,
         sa.func.count().filter(placed),
         sa.func.count().filter(called), total(d.initial_outstanding_cents, called),
         sa.func.count().filter(reached), total(d.initial_outstanding_cents, reached),
@@ -182,17 +232,29 @@ def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
         sa.func.count().filter(not_reached, placed), total(d.total_outstanding_cents, sa.and_(not_reached, placed)),
         sa.func.count().filter(~placed), total(d.initial_outstanding_cents, ~placed),
         sa.func.count().filter(d.queue_state == QueueState.WRONG_NUMBER),
-    ).select_from(d).outerjoin(calls, calls.c.debtor_id == d.id).where(d.campaign_id == campaign_id))
-    (f.debtors_placed, f.debtors_worked, f.amount_worked_cents, f.debtors_reached, f.amount_reached_cents,
-     f.debtors_remaining, f.amount_remaining_cents, f.debtors_unreachable, f.amount_unreachable_cents,
-     f.debtors_not_reached, f.amount_not_reached_cents, f.credit_balances, f.credit_balances_cents,
-     f.numbers_to_find) = (int(v or 0) for v in row)
+    ).select_from(d).outerjoin(calls, calls.c.debtor_id == d.id).where(d.campaign_id == campaign_id)
+            .group_by(d.currency)):
+        (placed_n, worked_n, worked, reached_n, reached_, remaining_n, remaining_, unreachable_n, unreachable_,
+         not_reached_n, not_reached_, credit_n, credit, wrong_n) = (int(v or 0) for v in row)
+        c = of(currency)
+        c.debtors_placed, c.amount_worked_cents, c.amount_reached_cents = placed_n, worked, reached_
+        c.amount_remaining_cents, c.amount_unreachable_cents = remaining_, unreachable_
+        c.amount_not_reached_cents, c.credit_balances_cents = not_reached_, credit
+        for i, value in enumerate((placed_n, worked_n, reached_n, remaining_n, unreachable_n, not_reached_n, credit_n)):
+            counts[i] += value
+        f.numbers_to_find += wrong_n
+    (f.debtors_placed, f.debtors_worked, f.debtors_reached, f.debtors_remaining, f.debtors_unreachable,
+     f.debtors_not_reached, f.credit_balances) = counts
 
-    f.invoices_placed, f.amount_placed_cents, f.outstanding_now_cents = (int(v or 0) for v in _one(session, sa.select(
-        sa.func.count(), sa.func.coalesce(sa.func.sum(Invoice.initial_outstanding_cents), 0),
+    for currency, count, entrusted, now in session.execute(sa.select(
+        Invoice.currency, sa.func.count(), sa.func.coalesce(sa.func.sum(Invoice.initial_outstanding_cents), 0),
         sa.func.coalesce(sa.func.sum(Invoice.outstanding_cents), 0),
     ).join(DebtorAccount, DebtorAccount.id == Invoice.debtor_id)
-        .where(Invoice.campaign_id == campaign_id, DebtorAccount.initial_outstanding_cents > 0)))
+        .where(Invoice.campaign_id == campaign_id, DebtorAccount.initial_outstanding_cents > 0)
+            .group_by(Invoice.currency)):
+        c = of(currency)
+        c.invoices_placed, c.amount_placed_cents, c.outstanding_now_cents = int(count), int(entrusted), int(now)
+        f.invoices_placed += int(count)
     f.numbers_proved_wrong = int(session.scalar(
         sa.select(sa.func.count()).select_from(Phone).join(DebtorAccount, DebtorAccount.id == Phone.debtor_id)
         .where(DebtorAccount.campaign_id == campaign_id, Phone.status == PhoneStatus.WRONG)) or 0)
@@ -201,27 +263,40 @@ def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
         sa.func.count(), sa.func.count().filter(COMPLETED_CALL),
     ).where(CallAttempt.campaign_id == campaign_id)))
 
-    for status, count, amount, paid in session.execute(
-        sa.select(Promise.status, sa.func.count(), sa.func.sum(Promise.amount_cents), sa.func.sum(Promise.paid_cents))
-        .where(Promise.campaign_id == campaign_id).group_by(Promise.status)
+    for currency, status, count, amount, paid in session.execute(
+        sa.select(DebtorAccount.currency, Promise.status, sa.func.count(), sa.func.sum(Promise.amount_cents),
+                  sa.func.sum(Promise.paid_cents))
+        .join(DebtorAccount, DebtorAccount.id == Promise.debtor_id)
+        .where(Promise.campaign_id == campaign_id).group_by(DebtorAccount.currency, Promise.status)
     ):
-        f.by_status[PromiseStatus(status).value] = (int(count), int(amount or 0), int(paid or 0))
+        of(currency).by_status[PromiseStatus(status).value] = (int(count), int(amount or 0), int(paid or 0))
+    for c in money.values():
+        c.promised_cents = sum(a for k, (_, a, _) in c.by_status.items() if k != PromiseStatus.CANCELLED.value)
+        for status, (count, amount, paid) in c.by_status.items():
+            before = f.by_status.get(status, (0, 0, 0))
+            f.by_status[status] = (before[0] + count, before[1] + (amount if c.currency == main else 0),
+                                   before[2] + (paid if c.currency == main else 0))
     f.instalments = {PromiseStatus(status).value: int(count) for status, count in session.execute(
         sa.select(Instalment.status, sa.func.count()).join(Promise, Promise.id == Instalment.promise_id)
         .where(Promise.campaign_id == campaign_id, LIVE_PROMISE).group_by(Instalment.status))}
-    live = [v for k, v in f.by_status.items() if k != PromiseStatus.CANCELLED.value]
-    f.promises = sum(c for c, _, _ in live)
-    f.promised_cents = sum(a for _, a, _ in live)
+    f.promises = sum(c for k, (c, _, _) in f.by_status.items() if k != PromiseStatus.CANCELLED.value)
     f.debtors_promised = int(session.scalar(
         sa.select(sa.func.count(sa.distinct(Promise.debtor_id))).where(Promise.campaign_id == campaign_id, LIVE_PROMISE)
     ) or 0)
 
-    f.paid_since_start_cents = paid_since_start(session, campaign_id)
+    for currency, cents in paid_by_currency(session, campaign_id).items():
+        of(currency).paid_since_start_cents = cents
     blocking = _blocking_open(campaign_id)
-    f.disputes_open, f.disputed_open_cents = (int(v or 0) for v in _one(session, sa.select(
-        sa.func.count(), sa.func.coalesce(sa.func.sum(_motive_amount()), 0),
+    for currency, count, amount in session.execute(sa.select(
+        Invoice.currency, sa.func.count(), sa.func.coalesce(sa.func.sum(_motive_amount()), 0),
     ).select_from(InvoiceMotive).join(Invoice, Invoice.id == InvoiceMotive.invoice_id)
-        .join(Motive, Motive.id == InvoiceMotive.motive_id).where(*blocking)))
+        .join(Motive, Motive.id == InvoiceMotive.motive_id).where(*blocking).group_by(Invoice.currency)):
+        f.disputes_open += int(count)
+        of(currency).disputed_open_cents = int(amount)
+    mine = money.pop(main, CurrencyFigures(main))
+    for name in MONEY_FIELDS:
+        setattr(f, name, getattr(mine, name))
+    f.other_currencies = dict(sorted(money.items()))
     f.quality = file_quality(session, campaign_id)
     return f
 
@@ -235,16 +310,17 @@ def _blocking_open(campaign_id: int):
             Motive.blocks_queue.is_(True))
 
 
-def paid_since_start(session: Session, campaign_id: int) -> int:
-    """Cents paid according to the applied update files."""
-    value = session.scalar(
-        sa.select(sa.func.sum(InvoiceChange.old_outstanding_cents - InvoiceChange.new_outstanding_cents))
+def paid_by_currency(session: Session, campaign_id: int) -> dict[str, int]:
+    """Cents paid according to the applied update files, per currency of the invoices paid."""
+    return {currency: int(value or 0) for currency, value in session.execute(
+        sa.select(Invoice.currency,
+                  sa.func.sum(InvoiceChange.old_outstanding_cents - InvoiceChange.new_outstanding_cents))
         .join(ImportBatch, ImportBatch.id == InvoiceChange.batch_id)
+        .join(Invoice, Invoice.id == InvoiceChange.invoice_id)
         .where(ImportBatch.campaign_id == campaign_id, ImportBatch.kind.in_((ImportKind.UPDATE, ImportKind.PAYMENTS)),
                ImportBatch.status == ImportStatus.APPLIED,
                InvoiceChange.kind.in_((InvoiceChangeKind.PAID, InvoiceChangeKind.PARTLY_PAID)))
-    )
-    return int(value or 0)
+        .group_by(Invoice.currency))}
 
 
 def file_quality(session: Session, campaign_id: int) -> dict:
@@ -264,8 +340,8 @@ def file_quality(session: Session, campaign_id: int) -> dict:
 
 
 def motive_breakdown(session: Session, campaign_id: int, language: str = "fr") -> list[MotiveRow]:
-    """One row per non-payment motive recorded (cancelled ones left out), largest amount first, labelled in
-    ``language`` (fr or en) from the client's taxonomy."""
+    """One row per non-payment motive recorded (cancelled ones left out) and currency, the campaign's currency
+    first, then largest amount first, labelled in ``language`` (fr or en) from the client's taxonomy."""
     english = language == "en"
     # The labels kept with each record: a motive renamed since is shown as it was when recorded.
     label_column = sa.func.coalesce(InvoiceMotive.label_en if english else InvoiceMotive.label_fr,
@@ -277,7 +353,7 @@ def motive_breakdown(session: Session, campaign_id: int, language: str = "fr") -
     family_column = sa.func.coalesce(InvoiceMotive.family_en if english else InvoiceMotive.family_fr,
                                      sa.case((Motive.parent_code.is_not(None), parent_label)), label_column)
     rows = session.execute(
-        sa.select(Motive.code, family_column, label_column,
+        sa.select(Motive.code, family_column, label_column, Invoice.currency,
                   sa.func.count(sa.distinct(InvoiceMotive.invoice_id)),
                   sa.func.count(sa.distinct(InvoiceMotive.debtor_id)),
                   sa.func.sum(_motive_amount()),
@@ -285,37 +361,41 @@ def motive_breakdown(session: Session, campaign_id: int, language: str = "fr") -
         .select_from(InvoiceMotive).join(Motive, Motive.id == InvoiceMotive.motive_id)
         .join(Invoice, Invoice.id == InvoiceMotive.invoice_id)
         .where(InvoiceMotive.campaign_id == campaign_id, InvoiceMotive.status != MotiveStatus.CANCELLED)
-        .group_by(Motive.code, family_column, label_column)
+        .group_by(Motive.code, family_column, label_column, Invoice.currency)
     ).all()
-    placed = campaign_figures_placed(session, campaign_id)
+    placed = placed_by_currency(session, campaign_id)
+    main = session.scalar(sa.select(Campaign.currency).where(Campaign.id == campaign_id)) or "EUR"
     result = [
         MotiveRow(code=code, family=family, label=label, invoices=int(inv), debtors=int(deb),
-                  amount_cents=int(amount or 0), open_invoices=int(open_ or 0),
-                  share=(int(amount or 0) / placed) if placed else 0.0)
-        for code, family, label, inv, deb, amount, open_ in rows
+                  amount_cents=int(amount or 0), open_invoices=int(open_ or 0), currency=currency,
+                  share=(int(amount or 0) / placed[currency]) if placed.get(currency) else 0.0)
+        for code, family, label, currency, inv, deb, amount, open_ in rows
     ]
-    return sorted(result, key=lambda r: (-r.amount_cents, r.code))
+    return sorted(result, key=lambda r: (r.currency != main, r.currency, -r.amount_cents, r.code))
 
 
-def campaign_figures_placed(session: Session, campaign_id: int) -> int:
-    """The amount placed (see the module's definitions)."""
-    return int(session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(Invoice.initial_outstanding_cents), 0))
+def placed_by_currency(session: Session, campaign_id: int) -> dict[str, int]:
+    """The amount placed (see the module's definitions), per currency."""
+    return {currency: int(cents or 0) for currency, cents in session.execute(
+        sa.select(Invoice.currency, sa.func.sum(Invoice.initial_outstanding_cents))
         .join(DebtorAccount, DebtorAccount.id == Invoice.debtor_id)
-        .where(Invoice.campaign_id == campaign_id, DebtorAccount.initial_outstanding_cents > 0)) or 0)
+        .where(Invoice.campaign_id == campaign_id, DebtorAccount.initial_outstanding_cents > 0)
+        .group_by(Invoice.currency))}
 
 
 def promises_by_week(session: Session, campaign_id: int) -> list[tuple[date, int, int]]:
-    """(Monday of the week, number of payments due, cents due) for live promises and plan instalments."""
+    """(Monday of the week, number of payments due, cents due) for live promises and plan instalments of
+    accounts in the campaign's currency."""
+    in_main = _in_main_currency(campaign_id)
     single = session.execute(
         sa.select(Promise.promised_date, sa.func.count(), sa.func.sum(Promise.amount_cents))
-        .where(Promise.campaign_id == campaign_id, LIVE_PROMISE, Promise.is_plan.is_(False))
+        .where(Promise.campaign_id == campaign_id, LIVE_PROMISE, Promise.is_plan.is_(False), in_main)
         .group_by(Promise.promised_date)
     ).all()
     plans = session.execute(
         sa.select(Instalment.due_date, sa.func.count(), sa.func.sum(Instalment.amount_cents))
         .join(Promise, Promise.id == Instalment.promise_id)
-        .where(Promise.campaign_id == campaign_id, LIVE_PROMISE, Promise.is_plan.is_(True))
+        .where(Promise.campaign_id == campaign_id, LIVE_PROMISE, Promise.is_plan.is_(True), in_main)
         .group_by(Instalment.due_date)
     ).all()
     weeks: dict[date, list[int]] = {}
@@ -325,6 +405,13 @@ def promises_by_week(session: Session, campaign_id: int) -> list[tuple[date, int
         bucket[0] += int(count)
         bucket[1] += int(amount or 0)
     return [(week, c, a) for week, (c, a) in sorted(weeks.items())]
+
+
+def _in_main_currency(campaign_id: int):
+    """A promise of an account in the campaign's currency (the amounts per agent, day and week)."""
+    return Promise.debtor_id.in_(
+        sa.select(DebtorAccount.id).join(Campaign, Campaign.id == DebtorAccount.campaign_id)
+        .where(DebtorAccount.campaign_id == campaign_id, DebtorAccount.currency == Campaign.currency))
 
 
 def _as_date(value) -> date:
@@ -351,7 +438,8 @@ def day_figures(session: Session, campaign_id: int, agent_id: int | None = None,
     calls = sa.select(a_day, sa.func.count(), sa.func.count().filter(COMPLETED_CALL)).where(
         CallAttempt.campaign_id == campaign_id)
     p_day = day_of(session, Promise.created_at, zone)
-    made = sa.select(p_day, sa.func.count(), sa.func.coalesce(sa.func.sum(Promise.amount_cents), 0)).where(
+    made = sa.select(p_day, sa.func.count(), sa.func.coalesce(
+        sa.func.sum(Promise.amount_cents).filter(_in_main_currency(campaign_id)), 0)).where(
         Promise.campaign_id == campaign_id, LIVE_PROMISE)
     if agent_id is not None:
         calls, made = calls.where(CallAttempt.agent_id == agent_id), made.where(Promise.agent_id == agent_id)
@@ -407,7 +495,8 @@ def agent_figures(session: Session, campaign_id: int) -> list[AgentRow]:
             agents[agent_id].active_seconds = int(span or 0)
 
     for agent_id, name, count, amount in session.execute(
-        sa.select(Promise.agent_id, User.name, sa.func.count(), sa.func.sum(Promise.amount_cents))
+        sa.select(Promise.agent_id, User.name, sa.func.count(),
+                  sa.func.sum(Promise.amount_cents).filter(_in_main_currency(campaign_id)))
         .outerjoin(User, User.id == Promise.agent_id)
         .where(Promise.campaign_id == campaign_id, LIVE_PROMISE).group_by(Promise.agent_id, User.name)
     ):

@@ -270,3 +270,40 @@ def test_odd_balances_are_listed_on_the_check_page_with_their_row_and_column(web
     assert "Ligne 3, Reste dû : solde négatif de -40,00\u00a0€ : un avoir ou un trop-perçu" in warning.replace(
         "\u202f", " ") or "Ligne 3, Reste dû : solde négatif de" in warning
     assert 'id="count-accepted">2<' in page
+
+
+def test_a_file_in_two_currencies_is_summed_per_currency_and_asks_for_the_rate(web, app_make, db):
+    manager(web, app_make)
+    campaign = app_make.campaign(status=CampaignStatus.DRAFT)
+    data = ("Code client;Raison sociale;Téléphone;N° facture;Échéance;Reste dû;Devise\n"
+            "C1;Alpha;01 45 67 89 10;F1;31/10/2026;1 000,00;EUR\n"
+            "C2;Harbor View;+1 212 555 0147;F2;31/10/2026;2 500,00;USD\n").encode("utf-8")
+    response = web.post(f"/manage/campaigns/{campaign.id}/imports",
+                        data={"file": (io.BytesIO(data), "export.csv"), "kind": "initial"},
+                        content_type="multipart/form-data")
+    form = {f"col-{i}": f for i, f in enumerate(
+        ["customer_code", "company_name", "phone", "invoice_number", "due_date", "outstanding", "currency"])}
+    check_url = web.post(response.headers["Location"], data=form).headers["Location"]
+    page = html.unescape(web.get(check_url).get_data(as_text=True)).replace("\u202f", " ").replace("\u00a0", " ")
+    total = page.split('id="total-outstanding">')[1].split("<")[0]
+    assert total == "1 000,00 € · 2 500,00 USD"                          # side by side, never 3 500
+    assert "dollar des États-Unis (USD) : 1 factures, 2 500,00 USD" in page.split('id="import-currencies">')[1]
+    batch = db.scalar(sa.select(ImportBatch).where(ImportBatch.campaign_id == campaign.id))
+    service_url = f"/manage/campaigns/{campaign.id}/imports/{batch.id}/confirm"
+    web.post(service_url)
+    db.refresh(batch)
+    assert batch.status is ImportStatus.APPLIED
+
+    started = web.post(f"/manage/campaigns/{campaign.id}/status/start")
+    page = html.unescape(web.get(started.headers["Location"]).get_data(as_text=True))
+    assert "Saisissez le taux de change de USD avant de démarrer" in page
+    assert 'id="exchange-rates"' in page
+    wrong = web.post(f"/manage/campaigns/{campaign.id}/rates", data={"rate_USD": "abc"})
+    assert wrong.status_code == 422 and "doit être un nombre positif" in html.unescape(wrong.get_data(as_text=True))
+    assert web.post(f"/manage/campaigns/{campaign.id}/rates", data={"rate_USD": "0,92"}).status_code == 303
+    assert web.post(f"/manage/campaigns/{campaign.id}/status/start").status_code == 303
+    db.expire_all()
+    assert db.get(Campaign, campaign.id).status is CampaignStatus.ACTIVE
+    board = html.unescape(web.get(f"/campaigns/{campaign.id}/supervision/").get_data(as_text=True))
+    other = board.split('id="other-currencies">')[1].split("</section>")[0].replace("\u202f", " ").replace("\u00a0", " ")
+    assert "2 500,00 USD" in other
