@@ -90,11 +90,16 @@ def mapping(campaign_id: int, batch_id: int):
     campaign, batch = _batch(campaign_id, batch_id)
     sheet = request.values.get("sheet") or None
     error, status = None, 200
+    if batch.status is ImportStatus.REFUSED:     # said once: a refused file is not read again
+        return render_template("manage/refused.html", campaign=campaign, batch=batch, message=batch.error), 422
     try:
         analysis = service.analyse(db.session, batch, sheet)
     except DomainError as exc:
-        return render_template("manage/refused.html", campaign=campaign, batch=batch,
-                               message=domain_message(exc)), 422
+        message = domain_message(exc)
+        if sheet is None and batch.status is ImportStatus.UPLOADED:
+            batch.status, batch.error = ImportStatus.REFUSED, message
+            db.session.commit()
+        return render_template("manage/refused.html", campaign=campaign, batch=batch, message=message), 422
     chosen = analysis.suggested if batch.mapping is None or sheet else batch.mapping
     fields = fields_for(batch.kind is ImportKind.PAYMENTS)
     if request.method == "POST":

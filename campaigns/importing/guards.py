@@ -20,7 +20,7 @@ CHUNK = 4 * 1024 * 1024
 # Patterns start with a literal so that re scans at C speed between matches.
 _ROW_NUMBER = re.compile(rb'r="[A-Z]{0,3}(\d+)"')   # <row r="12"> and <c r="B12">
 _WIDE_COLUMN = re.compile(rb'r="([A-Z]{2,3})\d')    # columns past Z are rare: few matches in most files
-_ROOT = re.compile(rb'<(\w+:)?worksheet[\s>]')
+_ROOT = re.compile(rb'<(\w+:)?(?:worksheet|chartsheet|dialogsheet|macrosheet)[\s>]')
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
 _TARGET = re.compile(rb'\bTarget="([^"]*)"')
 _ODS_ROW = re.compile(rb"<table:table-row\b([^>]*)>")
@@ -187,19 +187,35 @@ def check_ods(book: zipfile.ZipFile) -> None:
     check_extent(rows, cols)
 
 
+# Relationship types whose target calamine may lay out as a grid: worksheets, and chartsheets, dialogsheets
+# and macro sheets, which a crafted workbook can fill with cells like any worksheet.
+_SHEET_TYPE = re.compile(rb'Type="[^"]*/(worksheet|chartsheet|dialogsheet|xlMacrosheet|xlIntlMacrosheet)"')
+_SHEET_FOLDERS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/", "xl/macrosheets/")
+_SHEET_ID = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\b(?:\w+:)?id="([^"]+)"')
+_REL_ID = re.compile(rb'\bId="([^"]+)"')
+
+
 def sheet_parts(book: zipfile.ZipFile) -> list[str]:
-    """The parts of an xlsx that calamine may read as worksheets: xl/worksheets/, and whatever a relationship
-    of the worksheet type points to (a crafted file may put its sheets anywhere)."""
+    """Every part of an xlsx that calamine may read as a sheet, whatever its relationship type: the sheet
+    folders, whatever a sheet-type relationship points to, and whatever the workbook lists as a sheet (a
+    crafted file may put its sheets anywhere, under any type)."""
     names = set(book.namelist())
-    parts = {n for n in names if n.startswith("xl/worksheets/") and n.lower().endswith(".xml")}
+    parts = {n for n in names if n.startswith(_SHEET_FOLDERS) and n.lower().endswith(".xml")}
+    listed = set()
+    if "xl/workbook.xml" in names:
+        info = book.getinfo("xl/workbook.xml")
+        if info.file_size > 50_000_000:
+            raise refuse(N_("The file is not a spreadsheet we can read."))
+        listed = set(_SHEET_ID.findall(book.read(info)))
     for rels in (n for n in names if n.endswith(".rels")):
         info = book.getinfo(rels)
         if info.file_size > 10_000_000:
             raise refuse(N_("The file is not a spreadsheet we can read."))
         base = posixpath.dirname(posixpath.dirname(rels))
         for tag in _RELATIONSHIP.findall(book.read(info)):
-            target = _TARGET.search(tag)
-            if b"/worksheet" in tag and target:
+            target, rel_id = _TARGET.search(tag), _REL_ID.search(tag)
+            named = rels == "xl/_rels/workbook.xml.rels" and rel_id and rel_id.group(1) in listed
+            if target and (named or _SHEET_TYPE.search(tag)):
                 path = target.group(1).decode("utf-8", "replace")
                 path = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(base, path))
                 if path in names:

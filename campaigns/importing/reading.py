@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from python_calamine import CalamineWorkbook
 
 from ..errors import DomainError, N_
-from . import guards
+from . import guards, sheet_choice
 
 MAX_UNCOMPRESSED_RATIO = 100        # a workbook expanding more than 100x is a zip bomb
 MAX_UNCOMPRESSED_BYTES = 2_000_000_000
-XLS_CHILD = Path(__file__).with_name("xls_child.py")
-XLS_SECONDS = 120                   # an .xls holds at most 65,536 rows: minutes mean a pathological file
+WORKBOOK_CHILD = Path(__file__).with_name("workbook_child.py")
+WORKBOOK_SECONDS = 600              # a million-row xlsx reads in about a minute: ten mean a pathological file
 # What Python's zipfile raises on a damaged archive (a version it does not know, a bad length, bad deflate data).
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, EOFError, OSError, ValueError,
               NotImplementedError, RuntimeError)
@@ -41,6 +40,8 @@ class Grid:
     encoding: str | None = None
     separator: str | None = None
     truncated: bool = False       # only the first rows were read (large text files are then read in chunks)
+    # The workbook's other sheets, by name (a customers sheet beside the invoices: importing.customers).
+    other_sheets: dict = field(default_factory=dict, repr=False)
     # Text lines (1-based) that were not in the file's encoding and were read as Windows-1252 instead.
     odd_lines: list[int] = field(default_factory=list)
 
@@ -238,31 +239,21 @@ def _check_zip(data: bytes, kind: str) -> None:
 
 
 def read_workbook(data: bytes, kind: str, sheet: str | None = None) -> Grid:
+    """Every sheet of a workbook (or the one asked for); the invoices sheet chosen by its contents."""
     if kind in ("xlsx", "ods"):
         _check_zip(data, kind)
-    if kind == "xls":
-        return _read_xls_apart(data, sheet)
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = book.sheet_names
-        if sheet is not None and sheet not in names:
-            raise refuse(N_("The workbook has no sheet named “{sheet}”."), sheet=sheet)
-        chosen = sheet or _fullest_sheet(book, names)
-        rows = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
-    except (DomainError, KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:  # noqa: BLE001 - calamine's errors, and its Rust panics (not Exceptions) on broken files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise refuse(N_("The workbook is protected by a password: save it without a password and upload it again.")) from None
-        raise refuse(N_("The file is not a spreadsheet we can read.")) from None
-    return Grid(rows=rows, kind=kind, sheet_names=names, sheet=chosen)
+    names, sheets = _read_apart(data, sheet)
+    chosen = sheet or sheet_choice.invoices_sheet(sheets)
+    return Grid(rows=sheets[chosen], kind=kind, sheet_names=names, sheet=chosen,
+                other_sheets={n: rows for n, rows in sheets.items() if n != chosen})
 
 
-def _read_xls_apart(data: bytes, sheet: str | None) -> Grid:
-    """An .xls read by calamine in a child process (see xls_child.py): an abort or a hang there is a refusal."""
+def _read_apart(data: bytes, sheet: str | None) -> tuple[list[str], dict[str, list]]:
+    """The workbook read by calamine in a child process (see workbook_child.py): an abort or a hang there is a
+    refusal, never the end of this process."""
     try:
-        done = subprocess.run([sys.executable, str(XLS_CHILD), sheet or ""], input=data, capture_output=True,
-                              timeout=XLS_SECONDS, check=False)
+        done = subprocess.run([sys.executable, str(WORKBOOK_CHILD), sheet or ""], input=data, capture_output=True,
+                              timeout=WORKBOOK_SECONDS, check=False)
     except subprocess.TimeoutExpired:
         raise refuse(N_("The file is not a spreadsheet we can read.")) from None
     if done.returncode != 0 or not done.stdout:
@@ -274,19 +265,19 @@ def _read_xls_apart(data: bytes, sheet: str | None) -> Grid:
         if "password" in payload.lower() or "encrypt" in payload.lower():
             raise refuse(N_("The workbook is protected by a password: save it without a password and upload it again."))
         raise refuse(N_("The file is not a spreadsheet we can read."))
-    names, chosen, rows = payload
-    return Grid(rows=rows, kind="xls", sheet_names=names, sheet=chosen)
+    names, sheets = payload
+    if not sheets:
+        raise refuse(N_("The file is empty."))
+    return names, sheets
 
 
-def _fullest_sheet(book, names: list[str]) -> str:
-    """The sheet that holds the data: the one with the most cells."""
-    best, best_size = names[0], -1
-    for name in names:
-        sheet = book.get_sheet_by_name(name)
-        size = sheet.total_height * sheet.total_width
-        if size > best_size:
-            best, best_size = name, size
-    return best
+def screen(data: bytes, file_name: str = "") -> str:
+    """The file's kind, once the checks that need no reading passed (a workbook's parts measured): what an
+    upload is refused on before anything is stored."""
+    kind = detect_kind(data, file_name)
+    if kind in ("xlsx", "ods"):
+        _check_zip(data, kind)
+    return kind
 
 
 def read_file(data: bytes, file_name: str = "", sheet: str | None = None, max_bytes: int | None = None,
@@ -299,6 +290,9 @@ def read_file(data: bytes, file_name: str = "", sheet: str | None = None, max_by
     guards.check_columns(max(map(len, grid.rows), default=0))
     if kind != "csv" or b"\x00" in data:
         drop_nul(grid.rows)
+    for rows in grid.other_sheets.values():
+        guards.check_columns(max(map(len, rows), default=0))
+        drop_nul(rows)
     if not any(any(_filled(c) for c in row) for row in grid.rows):
         raise refuse(N_("The file is empty."))
     return grid

@@ -48,7 +48,7 @@ def store_upload(session: Session, campaign: Campaign, file_name: str, data: byt
     """Keep the original file with its sha256; refuse unreadable files and a file already loaded."""
     if len(data) > max_bytes:
         raise reading.refuse(N_("The file is larger than the limit of {limit} MB."), limit=max_bytes // 1_000_000)
-    reading.detect_kind(data, file_name)
+    reading.screen(data, file_name)
     sha = hashlib.sha256(data).hexdigest()
     earlier = session.scalar(sa.select(ImportBatch).where(
         ImportBatch.campaign_id == campaign.id, ImportBatch.sha256 == sha,

@@ -152,3 +152,22 @@ def far_cell_elsewhere() -> bytes:
                 content = content.replace(b"worksheets/sheet1.xml", b"feuilles/donnees.xml")
             dst.writestr(name, content)
     return out.getvalue()
+
+
+def far_cell_as(kind: str) -> bytes:
+    """The far-away cell in a sheet linked as a ``chartsheet`` or ``dialogsheet`` (1.7 KB): calamine reads those
+    as data too, and would ask for 550 GB to lay the grid out."""
+    out = io.BytesIO()
+    folder = f"xl/{kind}s/"
+    with zipfile.ZipFile(io.BytesIO(far_cell()), "r") as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            name = item.filename.replace("xl/worksheets/", folder)
+            if item.filename.endswith(".rels") or item.filename == "[Content_Types].xml":
+                content = content.replace(b"worksheets/sheet1.xml", f"{kind}s/sheet1.xml".encode())
+                content = content.replace(b"relationships/worksheet\"", f"relationships/{kind}\"".encode())
+            if name == folder + "sheet1.xml":
+                content = content.replace(b"<worksheet", f"<{kind}".encode()).replace(b"</worksheet>",
+                                                                                      f"</{kind}>".encode())
+            dst.writestr(name, content)
+    return out.getvalue()
