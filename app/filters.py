@@ -25,6 +25,23 @@ def currency_name(code: str) -> str:
     return f"{name(code, str(get_locale() or 'fr'))} ({code})"
 
 
+def language_name(code: str | None) -> str:
+    """A language by its name in the user's language: "anglais", "English"; the code when unknown."""
+    from babel import Locale, UnknownLocaleError
+    from flask_babel import get_locale
+    try:
+        return Locale(str(get_locale() or "fr")).languages.get(code or "fr", code or "")
+    except (UnknownLocaleError, ValueError):
+        return code or ""
+
+
+def company_size(code: str | None) -> str:
+    """A company size category in the user's language."""
+    from flask_babel import gettext
+    from campaigns.debtor_profile import SIZE_LABELS
+    return gettext(SIZE_LABELS[code]) if code in SIZE_LABELS else ""
+
+
 def day(value):
     if value is None:
         return ""
@@ -56,6 +73,8 @@ def register(app):
     app.add_template_filter(money)
     app.add_template_filter(amounts)
     app.add_template_filter(day)
+    app.add_template_filter(language_name)
+    app.add_template_filter(company_size)
     app.add_template_filter(moment)
     app.add_template_filter(hour)
     app.add_template_global(date.today, "today")

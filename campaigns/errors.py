@@ -23,9 +23,16 @@ class DomainError(Exception):
 
 
 def plain_params(params: dict, translate=lambda s: s) -> dict:
-    """Params ready to format: a list (of N_ labels) becomes its items, translated, joined by commas."""
-    return {k: ", ".join(translate(str(v)) for v in value) if isinstance(value, (list, tuple)) else value
-            for k, value in params.items()}
+    """Params ready to format: a list (of N_ labels) becomes its items, translated, joined by commas; a domain
+    error (the reason behind this one) becomes its message, translated."""
+    def plain(value):
+        if isinstance(value, (list, tuple)):
+            return ", ".join(translate(str(v)) for v in value)
+        if isinstance(value, DomainError):
+            text = translate(value.message)
+            return text.format(**plain_params(value.params, translate)) if value.params else text
+        return value
+    return {k: plain(value) for k, value in params.items()}
 
 
 class NotFound(DomainError):

@@ -75,7 +75,9 @@ SETTABLE_DELAYS = ("no_answer", "busy", "voicemail", "switchboard", "wrong_party
 
 
 def save_settings(session, campaign: Campaign, user_id: int, *, weights: dict, hours: dict, lease_minutes,
-                  max_attempts, promise_grace_days, callback_grace_minutes, delays: dict, scripts: dict) -> None:
+                  max_attempts, promise_grace_days, callback_grace_minutes, delays: dict, scripts: dict,
+                  small_first: bool = False, segment_points: dict | None = None,
+                  size_points: dict | None = None) -> None:
     """Validate then store the campaign's queue settings; ValidationError({field: DomainError}) otherwise."""
     from . import audit
     from .errors import N_, DomainError, ValidationError
@@ -94,6 +96,11 @@ def save_settings(session, campaign: Campaign, user_id: int, *, weights: dict, h
         return v
 
     clean_weights = {k: number(f"weight_{k}", v, 0, 100, float) for k, v in weights.items()}
+    # Points a segment or a company size adds (or, negative, takes away); empty means none.
+    segments = {seg: number(f"segment_points:{seg}", v, -100, 100, float)
+                for seg, v in (segment_points or {}).items() if str(v).strip()}
+    sizes = {size: number(f"size_points_{size}", v, -100, 100, float)
+             for size, v in (size_points or {}).items() if str(v).strip()}
     days = sorted({int(d) for d in hours.get("days", []) if str(d).isdigit() and 0 <= int(d) <= 6})
     if not days:
         errors["days"] = DomainError(N_("Choose at least one calling day."), field="days")
@@ -121,7 +128,9 @@ def save_settings(session, campaign: Campaign, user_id: int, *, weights: dict, h
                 field=f"script_body:{segment}", fields=", ".join("{" + name + "}" for name in wrong))
     if errors:
         raise ValidationError(errors)
-    campaign.priority_weights = clean_weights
+    campaign.priority_weights = {**clean_weights, "small_first": bool(small_first),
+                                 "segments": {k: v for k, v in segments.items() if v},
+                                 "sizes": {k: v for k, v in sizes.items() if v}}
     campaign.calling_hours = {"days": days, "windows": sorted(windows), "exclude_holidays": bool(hours.get(
         "exclude_holidays"))}
     campaign.lease_minutes, campaign.max_attempts = lease, attempts
@@ -141,5 +150,5 @@ def save_settings(session, campaign: Campaign, user_id: int, *, weights: dict, h
     session.flush()
     from . import priority
     priority.recompute_campaign(session, campaign.id)
-    audit.record(session, user_id, "campaign.queue_settings", campaign, weights=clean_weights,
+    audit.record(session, user_id, "campaign.queue_settings", campaign, weights=campaign.priority_weights,
                  calling_hours=campaign.calling_hours, lease_minutes=lease, max_attempts=attempts)

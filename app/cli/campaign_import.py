@@ -11,6 +11,7 @@ from flask import current_app
 from campaigns import management
 from campaigns.errors import DomainError, ValidationError
 from campaigns.importing import service
+from campaigns.importing.customers import FIELDS as CUSTOMER_FIELDS
 from campaigns.importing.mapping import FIELDS, PAYMENT_FIELDS, fields_for
 from campaigns.models import Campaign, ImportKind, UpdateLine
 from campaigns.money import decimal_string, format_eur
@@ -59,11 +60,18 @@ def create(client_name, name, start, end):
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
               help=f"Override the mapping; fields: {', '.join(FIELDS)}; for --payments: {', '.join(PAYMENT_FIELDS)}.")
 @click.option("--sheet", help="The sheet to read in a workbook.")
+@click.option("--customers", "customers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The client's customers (code, name, phones, e-mails, SIRET, address, language...), joined to the "
+                   "invoices by the customer code. A customers sheet beside the invoices is joined without it.")
+@click.option("--customers-map", "customers_maps", multiple=True, metavar="FIELD=COLUMN",
+              help=f"Override the customers mapping; fields: {', '.join(CUSTOMER_FIELDS)}.")
+@click.option("--customers-sheet", help="The customers sheet (of the workbook, or of --customers); '-' for none.")
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
 @click.option("--yes", is_flag=True, help="Apply a complete balance even when more than a third of the open "
                                           "amount would be taken as paid.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (with --dry-run: every change).")
-def import_file(campaign_id, file, payments, update, maps, sheet, dry_run, yes, as_json):
+def import_file(campaign_id, file, payments, update, maps, sheet, customers_file, customers_maps, customers_sheet,
+                dry_run, yes, as_json):
     """Load a receivables file (or, during the mission, a payments list or a new balance), all or nothing."""
     if payments and update:
         fail("--payments and --update are two kinds of file: give one of them.")
@@ -75,20 +83,24 @@ def import_file(campaign_id, file, payments, update, maps, sheet, dry_run, yes, 
     changes = None
     try:
         batch = service.store_upload(db.session, campaign, file.name, file.read_bytes(), folder, kind=kind,
-                                     max_bytes=max_bytes)
+                                     max_bytes=max_bytes, customers_file=customers_file and (
+                                         customers_file.name, customers_file.read_bytes()))
+        service.choose_customers(batch, customers_sheet)
         analysis = service.analyse(db.session, batch, sheet)
         mapping = analysis.suggested
-        overrides: dict[str, list[str]] = {}
-        for item in maps:
-            field, sep, column = item.partition("=")
-            if not sep or field not in fields:
-                fail(f"--map expects FIELD=COLUMN with FIELD among {', '.join(fields)}: got {item!r}.")
-            overrides.setdefault(field, []).append(column)
+        overrides = _overrides(maps, fields, "--map")
         mapping.update(overrides)
         doubts = [c for c in analysis.plan.uncertain() if c.field not in overrides]
-        if doubts:
-            fail(_uncertain(doubts))
-        result = service.check(db.session, batch, mapping, sheet)
+        customers_mapping = None
+        if analysis.customers is not None:
+            customers_overrides = _overrides(customers_maps, CUSTOMER_FIELDS, "--customers-map")
+            customers_mapping = {**analysis.customers.suggested, **customers_overrides}
+            customer_doubts = [c for c in analysis.customers.plan.uncertain() if c.field not in customers_overrides]
+        elif customers_maps:
+            fail("--customers-map: there is no customers table to join (give one with --customers).")
+        if doubts or (analysis.customers is not None and customer_doubts):
+            fail(_uncertain(doubts, customer_doubts if analysis.customers is not None else []))
+        result = service.check(db.session, batch, mapping, sheet, customers_chosen=customers_mapping)
         summary = batch.changes_summary or {}
         if kind.is_update:
             changes = _changes(batch)
@@ -124,6 +136,12 @@ def import_file(campaign_id, file, payments, update, maps, sheet, dry_run, yes, 
         totals = ", ".join(f"{format_eur(cents, currency)} ({count} invoices)" if len(result.by_currency) > 1
                            else format_eur(cents, currency) for currency, (count, cents) in result.by_currency.items())
         click.echo(f"{len(result.debtors)} debtors, {len(result.invoices)} invoices, total outstanding {totals}.")
+        if result.join:
+            join = result.join
+            click.echo(f"Customers from {'the file' if join.source == 'file' else 'the sheet'} “{join.name}”: "
+                       f"{join.customers} read, {join.matched_debtors} debtors found there, "
+                       f"{join.unmatched_invoices} invoices whose customer code is in no customer row"
+                       + (f" ({', '.join(join.unmatched_keys)})" if join.unmatched_keys else "") + ".")
     for r in result.rejections[:50]:
         click.echo(f"  row {r.row}, {r.column}: {r.reason}")
     if result.rejected > 50:
@@ -133,15 +151,25 @@ def import_file(campaign_id, file, payments, update, maps, sheet, dry_run, yes, 
     click.echo("Dry run: nothing written." if dry_run else f"Applied as import {batch.id}.")
 
 
-def _uncertain(doubts) -> str:
-    """Why the mapping is refused, and the --map that would settle each doubt."""
+def _overrides(items, fields, option: str) -> dict[str, list[str]]:
+    overrides: dict[str, list[str]] = {}
+    for item in items:
+        field, sep, column = item.partition("=")
+        if not sep or field not in fields:
+            fail(f"{option} expects FIELD=COLUMN with FIELD among {', '.join(fields)}: got {item!r}.")
+        overrides.setdefault(field, []).append(column)
+    return overrides
+
+
+def _uncertain(doubts, customer_doubts=()) -> str:
+    """Why the mapping is refused, and the --map (or --customers-map) that would settle each doubt."""
     lines = ["The file's contents do not bear out this mapping; nothing was loaded:"]
-    for choice in doubts:
+    for choice, option in [(c, "--map") for c in doubts] + [(c, "--customers-map") for c in customer_doubts]:
         columns = ", ".join(f"“{c}”" for c in choice.columns) or "no column"
         params = {k: ", ".join(f"“{c}”" for c in v) if isinstance(v, list) else v for k, v in choice.params.items()}
         lines.append(f"  {choice.field}: {columns} ({choice.reason.format(**params)})")
         candidates = choice.params.get("columns") or choice.columns
-        lines.append("    settle it with " + " or ".join(f'--map {choice.field}="{c}"' for c in candidates))
+        lines.append("    settle it with " + " or ".join(f'{option} {choice.field}="{c}"' for c in candidates))
     return "\n".join(lines)
 
 

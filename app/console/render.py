@@ -93,6 +93,7 @@ def explain_text(part) -> str:
         template = getattr(part, "template", None) or getattr(part, "message", str(part))
         params = getattr(part, "params", {}) or {}
     text = gettext(template)
+    params = {k: gettext(v) if k.endswith("_label") and isinstance(v, str) else v for k, v in params.items()}
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):

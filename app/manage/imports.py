@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from campaigns.errors import DomainError
 from campaigns.importing import service
+from campaigns.importing.customers import FIELDS as CUSTOMER_FIELDS
 from campaigns.importing.mapping import fields_for
 from campaigns.importing.checking import said
 from campaigns.importing.rejected_export import rejected_rows_xlsx
@@ -35,6 +36,8 @@ FIELD_LABELS = {
     "comment": lazy_gettext("Comment"), "status": lazy_gettext("Status (paid, draft…)"),
     "paid_amount": lazy_gettext("Amount paid"), "payment_date": lazy_gettext("Payment date"),
     "payment_method": lazy_gettext("Payment method"), "payment_reference": lazy_gettext("Payment reference"),
+    "siret": lazy_gettext("SIRET"), "address": lazy_gettext("Postal address"), "language": lazy_gettext("Language"),
+    "company_size": lazy_gettext("Company size (TPE, PME, ETI, large, or headcount)"),
 }
 LINES_PER_PAGE = 100
 
@@ -72,10 +75,15 @@ def upload(campaign_id: int):
     if file is None or not file.filename:
         flash(_("Choose a file to upload."), "error")
         return redirect(url_for("manage.campaign", campaign_id=campaign.id), 303)
+    customers_upload = request.files.get("customers_file")
+    customers_file = None
+    if customers_upload is not None and customers_upload.filename:
+        customers_file = (original_name(customers_upload.filename), customers_upload.read())
     try:
         batch = service.store_upload(db.session, campaign, original_name(file.filename), file.read(),
                                      current_app.config["UPLOAD_FOLDER"], user_id=current_user.id, kind=kind,
-                                     max_bytes=current_app.config["MAX_UPLOAD_MB"] * 1_000_000)
+                                     max_bytes=current_app.config["MAX_UPLOAD_MB"] * 1_000_000,
+                                     customers_file=customers_file)
     except DomainError as exc:
         flash(domain_message(exc), "error")
         return redirect(url_for("manage.campaign", campaign_id=campaign.id), 303)
@@ -92,8 +100,9 @@ def mapping(campaign_id: int, batch_id: int):
     error, status = None, 200
     if batch.status is ImportStatus.REFUSED:     # said once: a refused file is not read again
         return render_template("manage/refused.html", campaign=campaign, batch=batch, message=batch.error), 422
+    customers_sheet = request.values.get("customers_sheet") or None
     try:
-        analysis = service.analyse(db.session, batch, sheet)
+        analysis = service.analyse(db.session, batch, sheet, customers_sheet=customers_sheet)
     except DomainError as exc:
         message = domain_message(exc)
         if sheet is None and batch.status is ImportStatus.UPLOADED:
@@ -108,20 +117,36 @@ def mapping(campaign_id: int, batch_id: int):
             field = request.form.get(f"col-{index}", "")
             if field in fields:
                 chosen.setdefault(field, []).append(column)
+        customers_chosen = None
+        if analysis.customers is not None:
+            customers_chosen = {}
+            for index, column in enumerate(analysis.customers.header):
+                field = request.form.get(f"cust-{index}", "")
+                if field in CUSTOMER_FIELDS:
+                    customers_chosen.setdefault(field, []).append(column)
         try:
             doubts = [c for c in analysis.plan.uncertain() if chosen.get(c.field) == c.columns]
+            if analysis.customers is not None:
+                doubts += [c for c in analysis.customers.plan.uncertain() if customers_chosen.get(c.field) == c.columns]
             if doubts and not request.form.get("confirm_uncertain"):
                 # The manager kept a choice the contents do not bear out: it must be said, not assumed.
                 raise DomainError(_("Confirm the uncertain columns (marked in orange), or choose others."),
                                   field="mapping")
+            service.choose_customers(batch, customers_sheet)
+            if analysis.customers is not None:
+                customers_chosen = service.validate_customers_mapping(analysis.customers, customers_chosen)
             if batch.size_bytes > INLINE_CHECK_BYTES:
                 # A large file is checked by the worker; the page follows it.
                 batch.mapping = service.validate_mapping(analysis, chosen, batch.kind is ImportKind.PAYMENTS)
+                batch.customers_mapping = customers_chosen
                 batch.sheet_name, batch.status = analysis.grid.sheet, ImportStatus.RUNNING
             else:
-                service.check(db.session, batch, chosen, analysis.grid.sheet, translate=_)
+                service.check(db.session, batch, chosen, analysis.grid.sheet, translate=_,
+                              customers_chosen=customers_chosen)
         except DomainError as exc:
+            db.session.rollback()
             error, status = domain_message(exc), 422
+            batch = service.get_batch(db.session, campaign.id, batch_id)
         else:
             db.session.commit()
             if batch.status is ImportStatus.RUNNING:
@@ -130,10 +155,31 @@ def mapping(campaign_id: int, batch_id: int):
                 check_import(current_app.config["DATABASE_URL"], batch.id)
             return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
     by_column = {column: field for field, columns in chosen.items() for column in columns}
+    table = analysis.customers
+    customers_by_column, customers_why, uncertain = {}, {}, analysis.plan.uncertain()
+    if table is not None:
+        shown = (customers_chosen if request.method == "POST" else None) or (
+            batch.customers_mapping if customers_sheet in (None, batch.customers_sheet) and batch.customers_mapping
+            else table.suggested)
+        customers_by_column = {column: field for field, columns in shown.items() for column in columns}
+        customers_why = _reasons(table.plan)
+        uncertain = uncertain + table.plan.uncertain()
     return render_template("manage/mapping.html", campaign=campaign, batch=batch, analysis=analysis,
                            by_column=by_column, fields=fields, labels=FIELD_LABELS, error=error,
                            why=_reasons(analysis.plan), changes=[_said(c) for c in analysis.plan.changes],
-                           uncertain=analysis.plan.uncertain(), quoted=quoted), status
+                           uncertain=uncertain, quoted=quoted, customers=table,
+                           customers_by_column=customers_by_column, customers_why=customers_why,
+                           customer_fields=CUSTOMER_FIELDS, join=analysis.join,
+                           customers_changes=[_said(c) for c in table.plan.changes] if table else [],
+                           customers_sheets=_customers_sheets(batch, analysis)), status
+
+
+def _customers_sheets(batch, analysis) -> list[str]:
+    """The sheets the manager may take the customers from (none when the customers come from a text file)."""
+    if batch.customers_source == "file" and batch.customers_path:
+        table = analysis.customers
+        return [table.sheet] if table is not None and table.sheet else []
+    return [name for name in analysis.grid.sheet_names if name != analysis.grid.sheet]
 
 
 def quoted(names) -> str:

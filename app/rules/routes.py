@@ -11,7 +11,8 @@ from campaigns import rules as domain
 from campaigns.access import get_visible_campaign
 from campaigns.errors import NotFound, ValidationError
 from campaigns.models import DebtorAccount, Role
-from campaigns.priority import weights_for
+from campaigns.debtor_profile import SIZE_LABELS, SIZES
+from campaigns.priority import DEFAULT_WEIGHTS, weights_for
 
 from ..auth.permissions import roles_required
 from ..errors import domain_message
@@ -41,7 +42,11 @@ def edit(campaign_id: int):
         try:
             domain.save_settings(
                 db.session, campaign, current_user.id,
-                weights={k: f.get(f"weight_{k}", "") for k in weights_for(None)},
+                # A weight the form did not send (a page from before it existed) keeps its value.
+                weights={k: f.get(f"weight_{k}", weights_for(campaign)[k]) for k in DEFAULT_WEIGHTS},
+                small_first=f.get("small_first") == "1",
+                segment_points={seg: f.get(f"segment_points_{i}", "") for i, seg in enumerate(segments) if seg},
+                size_points={size: f.get(f"size_points_{size}", "") for size in SIZES},
                 hours={"days": f.getlist("days"), "exclude_holidays": f.get("exclude_holidays") == "1",
                        "windows": [(f.get(f"window_{i}_start", ""), f.get(f"window_{i}_end", ""))
                                    for i in range(WINDOWS)]},
@@ -53,6 +58,7 @@ def edit(campaign_id: int):
                          for i, seg in enumerate(segments)})
         except ValidationError as exc:
             index = {f"script_body:{segment}": f"script_{i}_body" for i, segment in enumerate(segments)}
+            index.update({f"segment_points:{segment}": f"segment_points_{i}" for i, segment in enumerate(segments)})
             errors = {index.get(name, name): domain_message(err) for name, err in exc.errors.items()}
         else:
             db.session.commit()
@@ -66,12 +72,14 @@ def edit(campaign_id: int):
         "rules/edit.html", campaign=campaign, form=request.form if errors else None, errors=errors,
         weights=weights_for(campaign), hours=hours, windows=windows[:WINDOWS], delays=domain.SETTABLE_DELAYS,
         rules_now=rules_now, defaults=domain.DEFAULT_RULES, segments=segments, scripts=scripts,
-        merge_fields=merge_fields.FIELDS, default_weights=__import__("campaigns.priority", fromlist=["x"]).DEFAULT_WEIGHTS,
+        merge_fields=merge_fields.FIELDS, default_weights=DEFAULT_WEIGHTS, sizes=SIZES,
+        size_labels={size: _(label) for size, label in SIZE_LABELS.items()},
         day_names=[_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"),
                    _("Sunday")],
         weight_labels={"amount": _("Amount owed (per 1,000 €)"), "age": _("Age of the debt (per month late)"),
                        "broken_promise": _("Broken promise"), "callback": _("Callback due"),
-                       "attempts": _("Attempt without contact (subtracted)")},
+                       "attempts": _("Attempt without contact (subtracted)"),
+                       "ending": _("Account not called yet, as the campaign's end nears (last 14 days)")},
         delay_labels={"no_answer": _("No answer"), "busy": _("Busy"), "voicemail": _("Voicemail"),
                       "switchboard": _("Switchboard"), "wrong_party": _("Wrong party"),
                       "wrong_number": _("Wrong number (another number left)"),

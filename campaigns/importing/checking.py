@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .. import currencies, phones
+from .. import currencies, debtor_profile, phones
 from ..errors import N_
 from ..money import decimal_string
 from ..payment_terms import PaymentTerms
-from . import columns, parsing
+from . import columns, customers, parsing
 from .header import is_blank, is_heading, is_total, total_kind
 from .parsing import Unreadable, text
 
@@ -67,6 +67,10 @@ class DebtorDraft:
     phones: dict = field(default_factory=dict)   # e164 or raw -> (raw, e164, label, kind)
     segment: str | None = None
     comment: str | None = None
+    siret: str | None = None
+    address: str | None = None
+    language: str | None = None                  # ISO 639-1; None: the default (French)
+    company_size: str | None = None              # debtor_profile.SIZES
     total_cents: int = 0
     open_count: int = 0
     oldest_due: date | None = None
@@ -193,6 +197,7 @@ class CheckResult:
     owners: dict = field(default_factory=dict)              # invoice number -> first row (any customer)
     warnings: list[FileWarning] = field(default_factory=list)
     warnings_count: int = 0                                 # all of them (only the first MAX_WARNINGS are kept)
+    join: object = None                                     # customers.Join, when a customers table was joined
 
     def __post_init__(self):
         if self.totals is None:
@@ -249,6 +254,7 @@ class CheckResult:
                                for c, (n, cents) in self.by_currency.items()},
                 "quality": self.quality(), **self.totals.as_dict(),
                 "warnings": [{"row": w.row, "column": w.column, "reason": w.text()} for w in self.warnings],
+                "customers": self.join.as_dict() if self.join else None,
                 "rejections": [{"row": r.row, "column": r.column, "reason": r.reason} for r in self.rejections]}
 
 
@@ -319,13 +325,17 @@ class Layout:
     """Where each field sits in a row: one column index per field (None when unmapped), several for phones."""
 
     SINGLE = ("customer_code", "company_name", "siren", "contact_name", "email", "invoice_number", "invoice_date",
-              "due_date", "amount", "outstanding", "currency", "segment", "comment", "status")
+              "due_date", "amount", "outstanding", "currency", "segment", "comment", "status", "siret", "language",
+              "company_size")
 
     def __init__(self, header: list[str], mapping: dict):
         cols = field_columns(header, mapping)
         self.header, self.width = header, len(header)
         self.at = {f: (cols.get(f) or [None])[0] for f in self.SINGLE}
         self.phones = [(i, header[i]) for i in cols.get("phone", [])]
+        self.address = cols.get("address", [])
+        # INSEE's headcount band codes ("12" is 20 to 49 employees, not twelve).
+        self.insee_bands = self.at["company_size"] is not None and "tranche" in header[self.at["company_size"]].lower()
 
     def name(self, index: int | None) -> str | None:
         return self.header[index] if index is not None else None
@@ -551,7 +561,7 @@ class _Checker:
             self.duplicate(row_number, MSG_OTHER_CUSTOMER, [text(c) for c in row], read.outstanding, row=other)
             return
         result.owners[read.number] = row_number
-        self.describe(debtor, chunk, offset, read)
+        self.describe(debtor, chunk, offset, read, row_number)
         invoice = InvoiceDraft(key, read.number[:80], read.invoice_date, read.due, read.amount, read.outstanding,
                                read.currency, row_number, read.estimated, [text(c) for c in row], [read.outstanding],
                                read.from_balance)
@@ -584,7 +594,7 @@ class _Checker:
         if len(self.result.warnings) < MAX_WARNINGS:
             self.result.warnings.append(FileWarning(message, params, row, self.layout.name(column)))
 
-    def describe(self, debtor: DebtorDraft, chunk: _Chunk, offset: int, read: _Row) -> None:
+    def describe(self, debtor: DebtorDraft, chunk: _Chunk, offset: int, read: _Row, row_number: int) -> None:
         """What the row tells of its debtor: name, contacts, e-mails, phones, segment, comment (first seen wins)."""
         at, row = self.layout.at, chunk.rows[offset]
         if read.name and not debtor.company_name:
@@ -599,6 +609,7 @@ class _Checker:
             debtor.segment = text(row[at["segment"]])[:80] or None
         if at["comment"] is not None and not debtor.comment:
             debtor.comment = text(row[at["comment"]]) or None
+        self.profile(debtor, chunk, offset, row_number)
         for texts_, label in chunk.phones:
             raw = texts_[offset]
             if raw and raw not in debtor.phones:
@@ -606,6 +617,30 @@ class _Checker:
                 if e164 and any(p[1] == e164 for p in debtor.phones.values()):
                     continue
                 debtor.phones[raw] = (raw[:60], e164, label[:80], kind)
+
+
+    def profile(self, debtor: DebtorDraft, chunk: _Chunk, offset: int, row_number: int) -> None:
+        """SIRET, address, language and company size (debtor_profile), with a warning for what is unreadable."""
+        at, row, layout = self.layout.at, chunk.rows[offset], self.layout
+        raw = chunk.get("siret", offset)
+        if raw and not debtor.siret:
+            debtor.siret = debtor_profile.siret(raw)
+            if debtor.siret is None:
+                self.warn(customers.W_SIRET, row_number, at["siret"], value=raw[:40])
+            elif not debtor.siren:
+                debtor.siren = debtor.siret[:9]
+        if layout.address and not debtor.address:
+            debtor.address = debtor_profile.address([text(row[i]) for i in layout.address])
+        raw = chunk.get("language", offset)
+        if raw and not debtor.language:
+            debtor.language = debtor_profile.language(raw)
+            if debtor.language is None:
+                self.warn(customers.W_LANGUAGE, row_number, at["language"], value=raw[:40])
+        raw = chunk.get("company_size", offset)
+        if raw and not debtor.company_size:
+            debtor.company_size = debtor_profile.company_size(raw, layout.insee_bands)
+            if debtor.company_size is None:
+                self.warn(customers.W_SIZE, row_number, at["company_size"], value=raw[:40])
 
 
 def check(rows: list, header_index: int, mapping: dict, currency: str = "EUR",

@@ -274,6 +274,9 @@ def _confirm(out: ColumnPlan, f: str, column: str, rows: int, **extra) -> None:
 
 def _choose(out: ColumnPlan, f: str, columns: list[str], rows: int) -> None:
     profiles = out.profiles
+    if f == "address":      # street lines, postal code, city: one address
+        out._set(f, columns, True, R_HEADER)
+        return
     if f in names.MULTI:
         out._set(f, columns, True, R_PHONES, share=_pct(min(profiles[c].phones for c in columns)))
         for c in columns:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..db import is_postgres
+from ..debtor_profile import DEFAULT_LANGUAGE
 from ..models import QueueState
 from .checking import CheckResult
 
@@ -18,7 +19,7 @@ DEBTOR_COLUMNS = (
     "campaign_id", "grouping_key", "customer_code", "company_name", "siren", "contact_names", "emails", "segment",
     "language", "comment", "has_valid_phone", "total_outstanding_cents", "initial_outstanding_cents",
     "open_invoices_count", "oldest_due_date", "queue_state", "priority", "attempts", "attempts_without_contact",
-    "broken_promises", "created_at", "updated_at", "version", "currency",
+    "broken_promises", "created_at", "updated_at", "version", "currency", "siret", "address", "company_size",
 )
 PHONE_COLUMNS = ("debtor_id", "raw", "e164", "label", "kind", "position", "status")
 INVOICE_COLUMNS = (
@@ -75,9 +76,10 @@ def load(session: Session, campaign_id: int, batch_id: int, result: CheckResult,
     drafts = list(debtors.values())
     writer.write("debtor_accounts", DEBTOR_COLUMNS, (
         (campaign_id, d.key[:300], d.customer_code and d.customer_code[:80], d.company_name, d.siren,
-         ", ".join(d.contacts)[:500] or None, ", ".join(d.emails)[:500] or None, d.segment, "fr", d.comment,
+         ", ".join(d.contacts)[:500] or None, ", ".join(d.emails)[:500] or None, d.segment, d.language or DEFAULT_LANGUAGE, d.comment,
          any(p[1] for p in d.phones.values()), d.total_cents, d.total_cents, d.open_count,
-         writer.value(d.oldest_due), first_state(d).value, 0.0, 0, 0, 0, now_value, now_value, 1, d.currency)
+         writer.value(d.oldest_due), first_state(d).value, 0.0, 0, 0, 0, now_value, now_value, 1, d.currency,
+         d.siret, d.address, d.company_size)
         for d in drafts))
     if progress:
         progress(len(drafts))

@@ -11,11 +11,12 @@ from ..errors import N_
 FIELDS = [
     "customer_code", "company_name", "siren", "contact_name", "phone", "email", "invoice_number",
     "invoice_date", "due_date", "amount", "outstanding", "currency", "segment", "comment", "status",
+    "siret", "address", "language", "company_size",
 ]
 # A payments list ("relevé de règlements"): the invoice each payment settles, how much, when, how.
 PAYMENT_FIELDS = ["customer_code", "invoice_number", "paid_amount", "payment_date", "payment_method",
                   "payment_reference"]
-MULTI = {"phone"}  # fields that may take several columns
+MULTI = {"phone", "address"}  # fields that may take several columns (an address: street, postal code, city)
 REQUIRED_HELP = ["identity (customer_code or company_name)", "invoice_number", "outstanding or amount", "due_date"]
 
 # Normalised header variants (see norm) for each field; the first match wins, in this order.
@@ -29,11 +30,26 @@ VARIANTS = {
                      "company", "company name", "customer name", "name", "libelle tiers", "intitule compte", "name 1",
                      "partner", "partner name", "account name", "nom tiers", "nom du client", "raison sociale client",
                      "client name", "debtor", "debiteur"],
-    "siren": ["siren", "siret", "n siren", "n siret", "registration number"],
+    "siren": ["siren", "n siren", "numero siren", "registration number", "company registration number"],
+    "siret": ["siret", "n siret", "numero siret", "siret client", "code siret"],
+    "address": ["adresse", "adresse 1", "adresse 2", "adresse 3", "adresse ligne 1", "adresse ligne 2", "rue",
+                "complement d adresse", "complement adresse", "adresse de facturation", "adresse facturation",
+                "code postal", "cp", "ville", "commune", "localite", "address", "address 1", "address 2",
+                "address line 1", "address line 2", "street", "street address", "billing address", "postal code",
+                "postcode", "zip", "zip code", "city", "town", "billing street", "billing city",
+                "billing postal code", "billing zip"],
+    "language": ["langue", "language", "lang", "langue client", "langue du client", "code langue",
+                 "preferred language", "language code", "langue de correspondance", "locale"],
+    "company_size": ["taille", "taille entreprise", "taille de l entreprise", "categorie entreprise",
+                     "categorie d entreprise", "effectif", "effectifs", "tranche effectif", "tranche d effectif",
+                     "tranche effectif salarie", "nombre de salaries", "nb salaries", "company size", "size",
+                     "headcount", "employees", "number of employees", "employee count"],
     "contact_name": ["contact", "interlocuteur", "nom contact", "contact name", "responsable"],
     "phone": ["telephone", "tel", "tel portable", "portable", "mobile", "tel fixe", "fixe", "phone", "phone number",
               "mobile phone", "gsm", "tel mobile", "tel 2", "telephone 2", "tel bureau"],
-    "email": ["email", "e mail", "mail", "courriel", "adresse mail", "adresse email"],
+    "email": ["email", "e mail", "mail", "courriel", "adresse mail", "adresse email", "adresse e mail",
+              "adresse electronique", "adresse courriel", "email address", "e mail address", "mail address",
+              "email de facturation", "billing email", "contact email", "email contact"],
     "invoice_number": ["n facture", "no facture", "num facture", "numero facture", "facture", "num piece",
                        "n piece", "piece", "numero piece", "reference", "ref facture", "invoice", "invoice number",
                        "invoice no", "invoice", "document", "document number", "doc no", "num", "number", "ref",
@@ -55,7 +71,9 @@ VARIANTS = {
                     "amount residual", "remaining amount"],
     "currency": ["devise", "currency", "monnaie", "document currency", "doc currency", "currency code",
                  "code devise"],
-    "segment": ["segment", "typologie", "categorie", "category", "type client", "famille", "typology"],
+    "segment": ["segment", "typologie", "categorie", "category", "type client", "famille", "typology",
+                "type de client", "typologie client", "typologie payeur", "profil payeur", "customer type",
+                "customer segment", "payer type", "segment client", "categorie client", "customer category"],
     "comment": ["commentaire", "commentaires", "remarque", "observation", "note", "notes", "comment"],
     # Whether the invoice is still open: a status word (Payée, Paid, Brouillon...) or a flag (paye = 1, isOpen = 0).
     "status": ["statut", "status", "etat", "paye", "is paid", "payee", "is open", "isopen", "open", "statut facture",
@@ -97,6 +115,11 @@ _IGNORED = {"company code", "document type", "transaction type", "posting key", 
             "code journal", "terms", "payment terms", "conditions de paiement"}
 _IDENTIFIER = re.compile(r"\b(id|ids|no|n|num|number|numero|code|account|compte|ref|reference|key)\b")
 _PAYMENT_LOOKUP = _lookup(PAYMENT_VARIANTS)
+# Last words that name the field whatever comes before them.
+_HEAD_WORDS = {"email": "email", "mail": "email", "courriel": "email", "phone": "phone", "telephone": "phone",
+               "mobile": "phone", "siret": "siret", "siren": "siren", "city": "address", "ville": "address",
+               "zip": "address", "postcode": "address", "address": "address", "language": "language",
+               "langue": "language"}
 
 def norm(header: str) -> str:
     """A header as lower-case words: accents, punctuation, camelCase and snake_case all flattened."""
@@ -124,6 +147,8 @@ def field_for_header(header: str, payments: bool = False) -> str | None:
     n2 = re.sub(r"\b(no|n|num|numero)\b", "n", n)
     if n2 in lookup:
         return lookup[n2]
+    if not payments and n.split()[-1] in _HEAD_WORDS:    # "customerEmail", "billing city": the last word decides
+        return _HEAD_WORDS[n.split()[-1]]
     if not payments:
         for prefix in ("tel", "telephone", "portable", "mobile", "phone"):
             if n.startswith(prefix + " ") or n == prefix:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from .. import audit, clock, payment_terms, priority
 from ..errors import DomainError, N_, NotFound
 from ..models import (Campaign, ClientCompany, DebtorAccount, ImportBatch, ImportKind, ImportRejection, ImportStatus)
-from . import checking, column_plan, columns, header, loading, mapping, payments, reading, updating
+from . import (checking, column_plan, columns, customers, header, loading, mapping, payments, reading, sheet_choice,
+               updating)
 from .parsing import text
 
 DEFAULT_MAX_BYTES = 100 * 1_000_000
@@ -28,6 +29,9 @@ HEAD_ROWS = header.SCAN_ROWS + SAMPLE_ROWS + 1
 CHUNK_ROWS = 100_000
 
 
+NO_CUSTOMERS = "-"          # the manager's choice of no customers table
+
+
 @dataclass
 class Analysis:
     """What the mapping page shows: the sheet, the header row, the first rows and the suggested mapping."""
@@ -36,6 +40,8 @@ class Analysis:
     header: list[str]
     preview: list[list[str]]
     plan: column_plan.ColumnPlan
+    customers: customers.CustomerTable | None = None   # a customers sheet or file to join, when there is one
+    join: customers.Join | None = None                 # how the invoices meet it, on the rows read here
 
     @property
     def suggested(self) -> dict[str, list[str]]:
@@ -44,8 +50,10 @@ class Analysis:
 
 def store_upload(session: Session, campaign: Campaign, file_name: str, data: bytes, upload_folder: str,
                  user_id: int | None = None, kind: ImportKind = ImportKind.INITIAL,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> ImportBatch:
-    """Keep the original file with its sha256; refuse unreadable files and a file already loaded."""
+                 max_bytes: int = DEFAULT_MAX_BYTES, customers_file: tuple[str, bytes] | None = None) -> ImportBatch:
+    """Keep the original file with its sha256; refuse unreadable files and a file already loaded.
+
+    ``customers_file`` (name, bytes): the client's customers, kept beside it and joined by the customer key."""
     if len(data) > max_bytes:
         raise reading.refuse(N_("The file is larger than the limit of {limit} MB."), limit=max_bytes // 1_000_000)
     reading.screen(data, file_name)
@@ -61,6 +69,18 @@ def store_upload(session: Session, campaign: Campaign, file_name: str, data: byt
         raise DomainError(N_("This campaign already has receivables: load the new file as an update."), field="file")
     if kind.is_update and not loaded:
         raise DomainError(N_("This campaign has no receivables yet: load the receivables file first."), field="file")
+    if customers_file is not None:
+        if kind is ImportKind.PAYMENTS:
+            raise DomainError(N_("A payments list names invoices only: give the customers file with the "
+                                 "receivables file."), field="customers_file")
+        if len(customers_file[1]) > max_bytes:
+            raise DomainError(N_("The customers file is larger than the limit of {limit} MB."), field="customers_file",
+                              limit=max_bytes // 1_000_000)
+        try:
+            reading.screen(customers_file[1], customers_file[0])
+        except DomainError as exc:
+            raise DomainError(N_("The customers file: {reason}"), field="customers_file",
+                              reason=exc) from None
     folder = Path(upload_folder) / str(campaign.id)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{sha}{Path(file_name).suffix.lower()[:8]}"
@@ -68,6 +88,13 @@ def store_upload(session: Session, campaign: Campaign, file_name: str, data: byt
     batch = ImportBatch(campaign_id=campaign.id, kind=kind, status=ImportStatus.UPLOADED, file_name=file_name[:255],
                         stored_path=str(path), sha256=sha, size_bytes=len(data), uploaded_by_id=user_id,
                         currency=campaign.currency)
+    if customers_file is not None:
+        name, content = customers_file
+        customers_sha = hashlib.sha256(content).hexdigest()
+        customers_path = folder / f"{customers_sha}{Path(name).suffix.lower()[:8]}"
+        customers_path.write_bytes(content)
+        batch.customers_source, batch.customers_file_name = "file", name[:255]
+        batch.customers_path, batch.customers_sha256 = str(customers_path), customers_sha
     session.add(batch)
     session.flush()
     audit.record(session, user_id, "import.upload", batch, campaign_id=campaign.id, file=file_name, sha256=sha)
@@ -81,13 +108,16 @@ def get_batch(session: Session, campaign_id: int, batch_id: int) -> ImportBatch:
     return batch
 
 
-def analyse(session: Session, batch: ImportBatch, sheet: str | None = None, data: bytes | None = None) -> Analysis:
-    """Read the stored file (only its head when it is a large text file) and suggest a mapping."""
+def analyse(session: Session, batch: ImportBatch, sheet: str | None = None, data: bytes | None = None,
+            customers_sheet: str | None = None) -> Analysis:
+    """Read the stored file (only its head when it is a large text file) and suggest a mapping.
+
+    ``customers_sheet``: the customers sheet to show instead of the batch's ("-": none)."""
     data = data if data is not None else Path(batch.stored_path).read_bytes()
     nrows = HEAD_ROWS if len(data) > LARGE_TEXT_BYTES else None
     grid = reading.read_file(data, batch.file_name, sheet=sheet or batch.sheet_name, nrows=nrows)
     index = header.find_header(grid.rows)
-    names = _unique_names([text(c) for c in grid.rows[index]])
+    names = unique_names([text(c) for c in grid.rows[index]])
     grid.rows[index] = names
     body = [[text(c) for c in row] for row in grid.rows[index + 1:index + 1 + SAMPLE_ROWS]]
     campaign = session.get(Campaign, batch.campaign_id)
@@ -99,10 +129,68 @@ def analyse(session: Session, batch: ImportBatch, sheet: str | None = None, data
         remembered_columns = company.payments_mapping_columns if is_payments else company.column_mapping_columns
     plan = column_plan.plan(names, body, remembered, remembered_columns, payments=is_payments)
     preview = [row for row in body if any(row)][:PREVIEW_ROWS]
-    return Analysis(grid, index, names, preview, plan)
+    analysis = Analysis(grid, index, names, preview, plan)
+    if not is_payments and customers_sheet != NO_CUSTOMERS:
+        analysis.customers = customers_table(batch, grid, company, customers_sheet)
+        if analysis.customers is not None:
+            remembered_here = batch.customers_mapping if customers_sheet in (None, batch.customers_sheet) else None
+            analysis.join = preview_join(analysis, plan.mapping(), remembered_here or analysis.customers.suggested)
+    return analysis
 
 
-def _unique_names(names: list[str]) -> list[str]:
+def choose_customers(batch: ImportBatch, sheet: str | None) -> None:
+    """The manager's choice of the customers table: a sheet (of the workbook, or of the customers file when one
+    was given), or none ("-"); nothing said (None) keeps the batch's."""
+    if sheet is None:
+        return
+    if sheet == NO_CUSTOMERS:
+        batch.customers_source, batch.customers_mapping = "none", None
+        return
+    batch.customers_source = "file" if batch.customers_path else "sheet"
+    if sheet != batch.customers_sheet:
+        batch.customers_mapping = None
+    batch.customers_sheet = sheet
+
+
+def customers_table(batch: ImportBatch, grid: reading.Grid, company: ClientCompany | None,
+                    sheet: str | None = None) -> customers.CustomerTable | None:
+    """The customers table to join: the batch's second file, the sheet the manager chose, or a customers sheet
+    found beside the invoices; None when there is none (or the manager declined it)."""
+    remembered = company.customers_mapping if company else None
+    remembered_columns = company.customers_mapping_columns if company else None
+    if batch.customers_source == "file" and batch.customers_path:
+        other = reading.read_file(Path(batch.customers_path).read_bytes(), batch.customers_file_name or "")
+        sheets = {other.sheet or "": other.rows, **other.other_sheets}
+        chosen = sheet or batch.customers_sheet
+        if chosen not in sheets:
+            chosen = sheet_choice.customers_sheet(sheets, None) or (other.sheet or "")
+        return customers.table(sheets[chosen], "file", batch.customers_file_name or "", remembered,
+                               remembered_columns, sheet=chosen or None)
+    if batch.customers_source == "none" and sheet is None:
+        return None
+    chosen = sheet or (batch.customers_sheet if batch.customers_source == "sheet" else None)
+    if chosen is None or chosen not in grid.other_sheets:
+        chosen = sheet_choice.customers_sheet(grid.other_sheets, grid.sheet)
+    if chosen is None:
+        return None
+    return customers.table(grid.other_sheets[chosen], "sheet", chosen, remembered, remembered_columns, sheet=chosen)
+
+
+def preview_join(analysis: Analysis, invoices_mapping: dict, customers_mapping: dict) -> customers.Join | None:
+    """The join on the rows read for the mapping page: customers read, invoices whose key names none."""
+    table = analysis.customers
+    code = (invoices_mapping.get("customer_code") or [None])[0]
+    number = (invoices_mapping.get("invoice_number") or [None])[0]
+    if code not in analysis.header or not customers_mapping.get("customer_code"):
+        return None
+    found, summary = customers.read(table, customers_mapping)
+    at, at_number = analysis.header.index(code), analysis.header.index(number) if number in analysis.header else None
+    codes = [text(row[at]) if at < len(row) else "" for row in analysis.grid.rows[analysis.header_index + 1:]
+             if at_number is None or (at_number < len(row) and text(row[at_number]))]
+    return customers.preview_join(codes, found, summary)
+
+
+def unique_names(names: list[str]) -> list[str]:
     """Header names made unique and non-empty, so a mapping can name any column."""
     seen: dict[str, int] = {}
     out = []
@@ -118,7 +206,8 @@ def _unique_names(names: list[str]) -> list[str]:
 
 
 def check(session: Session, batch: ImportBatch, chosen: dict[str, list[str]] | None = None, sheet: str | None = None,
-          translate=lambda s: s, keep: bool = True, now: datetime | None = None):
+          translate=lambda s: s, keep: bool = True, now: datetime | None = None,
+          customers_chosen: dict[str, list[str]] | None = None):
     """Check every row with the chosen mapping; record the counts, rejections and (for an update) the planned
     changes on the batch (nothing else). Returns a ``CheckResult`` (a ``PaymentsCheck`` for a payments list)."""
     data = Path(batch.stored_path).read_bytes()
@@ -132,6 +221,14 @@ def check(session: Session, batch: ImportBatch, chosen: dict[str, list[str]] | N
     else:
         company = session.get(ClientCompany, campaign.client_company_id)
         result = _check_rows(data, analysis, chosen, campaign.currency, translate, payment_terms.terms_of(company))
+        if analysis.customers is not None:
+            customers_chosen = validate_customers_mapping(analysis.customers, customers_chosen
+                                                          or batch.customers_mapping or analysis.customers.suggested)
+            _join(result, analysis.customers, customers_chosen, chosen)
+            batch.customers_source = batch.customers_source or "sheet"
+            batch.customers_sheet = analysis.customers.sheet
+            batch.customers_mapping = customers_chosen
+            batch.customers_columns = analysis.customers.plan.remember(analysis.customers.header)
         if analysis.grid.odd_lines:
             odd = analysis.grid.odd_lines
             result.warnings.insert(0, checking.FileWarning(checking.W_ODD_LINES,
@@ -187,6 +284,37 @@ def validate_mapping(analysis: Analysis, chosen: dict, payments: bool = False) -
     return chosen
 
 
+def validate_customers_mapping(table: customers.CustomerTable, chosen: dict) -> dict[str, list[str]]:
+    """The customers mapping without empty choices; refused when it names unknown columns or has no key."""
+    chosen = {f: [c for c in cols if c] for f, cols in chosen.items() if f in customers.FIELDS}
+    chosen = {f: cols for f, cols in chosen.items() if cols}
+    unknown = [c for cols in chosen.values() for c in cols if c not in table.header]
+    if unknown:
+        raise DomainError(N_("The customers table has no column named {columns}."), field="customers_mapping",
+                          columns=", ".join(unknown))
+    if not chosen.get("customer_code"):
+        raise DomainError(N_("Choose the customers table's column that holds the customer code the invoices refer "
+                             "to, or do not join it."), field="customers_mapping")
+    return chosen
+
+
+def _join(result: checking.CheckResult, table: customers.CustomerTable, chosen: dict, invoices_mapping: dict) -> None:
+    """Join the checked debtors to their customers; a warning names the customers table's row and column."""
+    if not invoices_mapping.get("customer_code"):
+        raise DomainError(N_("The invoices have no customer code column: the customers table cannot be joined to "
+                             "them. Map the invoices' customer code, or do not join the customers table."),
+                          field="customers_mapping")
+    found, summary = customers.read(table, chosen)
+    columns_of = {f: cols[0] for f, cols in chosen.items()}
+
+    def warn(message, row, field, **params):
+        result.warnings_count += 1
+        if len(result.warnings) < checking.MAX_WARNINGS:
+            result.warnings.append(checking.FileWarning(message, params, row,
+                                                        f"{table.name} · {columns_of.get(field, field)}"))
+    result.join = customers.join(result, found, summary, warn)
+
+
 def _check_rows(data: bytes, analysis: Analysis, chosen: dict, currency: str, translate,
                 terms: payment_terms.PaymentTerms) -> checking.CheckResult:
     """The whole grid at once, or a large text file chunk by chunk below its header."""
@@ -226,6 +354,7 @@ def _record_counts(batch: ImportBatch, result) -> None:
                      "estimated_due_dates": result.estimated, "lines_merged": result.lines_merged,
                      "settled": result.count_settled("settled"), "not_issued": result.count_settled("not_issued"),
                      "warnings": [w.as_dict() for w in result.warnings],
+                     "customers": result.join.as_dict() if result.join else None,
                      "warnings_count": result.warnings_count}
     batch.progress_total = len(result.debtors) + len(result.invoices)
 
@@ -278,6 +407,9 @@ def apply(session: Session, batch: ImportBatch, translate=lambda s: s, progress=
         company.payments_mapping, company.payments_mapping_columns = batch.mapping, batch.columns
     else:
         company.column_mapping, company.column_mapping_columns = batch.mapping, batch.columns
+        if batch.customers_mapping:
+            company.customers_mapping, company.customers_mapping_columns = (batch.customers_mapping,
+                                                                            batch.customers_columns)
     batch.status = ImportStatus.APPLIED
     batch.applied_at = datetime.now(timezone.utc)
     batch.progress_done = batch.progress_total

@@ -26,6 +26,9 @@ class ClientCompany(Base):
     # The columns of the file each was confirmed on: [{"name", "kind"}] (column_plan.ColumnPlan.remember).
     column_mapping_columns: Mapped[list | None] = mapped_column(sa.JSON)
     payments_mapping_columns: Mapped[list | None] = mapped_column(sa.JSON)
+    # The same for the customers table joined to its invoices (a sheet or a second file): importing.customers.
+    customers_mapping: Mapped[dict | None] = mapped_column(sa.JSON)
+    customers_mapping_columns: Mapped[list | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # Settings (campaigns/client_settings.py validates each): what letters, e-mails and due dates need.

@@ -46,7 +46,10 @@ class DebtorAccount(Base):
     emails: Mapped[str | None] = mapped_column(sa.String(500))  # comma-separated
     segment: Mapped[str | None] = mapped_column(sa.String(80))
     typology: Mapped[str | None] = mapped_column(sa.String(80))
-    language: Mapped[str] = mapped_column(sa.String(8), default="fr")
+    language: Mapped[str] = mapped_column(sa.String(8), default="fr")      # ISO 639-1 (debtor_profile.language)
+    siret: Mapped[str | None] = mapped_column(sa.String(14))
+    address: Mapped[str | None] = mapped_column(sa.String(500))            # postal address, one line per line
+    company_size: Mapped[str | None] = mapped_column(sa.String(8))         # debtor_profile.SIZES
     comment: Mapped[str | None] = mapped_column(sa.Text)
     has_valid_phone: Mapped[bool] = mapped_column(default=False)
 

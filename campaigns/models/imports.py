@@ -69,6 +69,15 @@ class ImportBatch(Base):
     progress_done: Mapped[int] = mapped_column(default=0)
     progress_total: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(sa.Text)
+    # The customers table joined to the invoices (importing.customers): "sheet" of this workbook, "file" (a
+    # second file, stored beside the first), "none" (the manager declined a sheet found), or None (none found).
+    customers_source: Mapped[str | None] = mapped_column(sa.String(8))
+    customers_sheet: Mapped[str | None] = mapped_column(sa.String(120))
+    customers_file_name: Mapped[str | None] = mapped_column(sa.String(255))
+    customers_path: Mapped[str | None] = mapped_column(sa.String(500))
+    customers_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    customers_mapping: Mapped[dict | None] = mapped_column(sa.JSON)
+    customers_columns: Mapped[list | None] = mapped_column(sa.JSON)
 
     rejections = relationship(
         "ImportRejection", back_populates="batch", order_by="ImportRejection.row_number",

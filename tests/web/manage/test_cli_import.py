@@ -130,3 +130,26 @@ def test_a_file_with_two_plausible_invoice_numbers_is_refused_with_the_map_that_
     assert (summary["invoices"], summary["debtors"], summary["total_outstanding"]) == (24, 5, "119831.19")
     numbers = set(db.scalars(sa.select(Invoice.number).where(Invoice.campaign_id == campaign_id)))
     assert "FA-2026-0101" in numbers and "000451" not in numbers
+
+
+def test_import_with_a_customers_file_joins_them_and_names_the_codes_it_lacks(app, db, tmp_path):
+    from tests.integration.importing.test_customers_join import CUSTOMERS, INVOICES, csv
+    (tmp_path / "factures.csv").write_bytes(csv(INVOICES))
+    (tmp_path / "clients.csv").write_bytes(csv(CUSTOMERS))
+    campaign_id = create(app)
+    result = invoke(app, "import", campaign_id, tmp_path / "factures.csv", "--customers", tmp_path / "clients.csv")
+    assert result.exit_code == 0, result.output
+    assert ("Customers from the file “clients.csv”: 4 read, 3 debtors found there, 1 invoices whose customer code "
+            "is in no customer row (999).") in result.output
+    names = set(db.scalars(sa.select(DebtorAccount.company_name)))
+    assert {"Boulangerie Martin", "Hôtel Le Relais", "Ateliers de Bretagne", None} == names
+
+
+def test_a_customers_map_naming_no_key_is_refused_with_what_to_do(app, tmp_path):
+    from tests.integration.importing.test_customers_join import CUSTOMERS, INVOICES, csv
+    (tmp_path / "factures.csv").write_bytes(csv(INVOICES))
+    (tmp_path / "clients.csv").write_bytes(csv(CUSTOMERS))
+    campaign_id = create(app)
+    result = invoke(app, "import", campaign_id, tmp_path / "factures.csv", "--customers", tmp_path / "clients.csv",
+                    "--customers-map", "customer_code=Nope")
+    assert result.exit_code != 0 and "The customers table has no column named Nope." in result.output
