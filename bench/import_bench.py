@@ -3,7 +3,8 @@
 Floor = pandas' plain read_csv of the file + the fastest bulk insert of the same rows into the same database
 (raw sqlite3 executemany; psycopg 3 COPY on PostgreSQL). Run by hand:
 
-    .venv/bin/python bench/import_bench.py            # 10k, 100k on SQLite and PostgreSQL, 100k xlsx, 1M memory
+    .venv/bin/python bench/import_bench.py            # 10k, 100k on SQLite and PostgreSQL, the whole CLI
+                                                      # process on 100k distinct phones, 100k xlsx, 1M memory
     .venv/bin/python bench/import_bench.py --quick    # 100k CSV on SQLite and PostgreSQL only
 
 Files are generated under bench/data/ (gitignored).
@@ -199,6 +200,65 @@ def xlsx_run(n: int) -> None:
     print(f"{n:>9,} rows XLSX sqlite     import {elapsed:6.2f} s   {counts}", flush=True)
 
 
+def make_distinct_phones_csv(n: int) -> Path:
+    """A French CSV of n rows, each its own customer with its own phone number (phone parsing cannot be shared)."""
+    path = DATA / f"phones_{n}.csv"
+    if not path.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(";".join(HEADER) + "\r\n")
+            for i, row in enumerate(generate_rows(n, seed=11)):
+                row[0], row[4] = f"P{i:07d}", f"01 {40 + i // 1_000_000:02d} {i // 10_000 % 100:02d} {i // 100 % 100:02d} {i % 100:02d}"
+                f.write(";".join(row) + "\r\n")
+    return path
+
+
+def flask(*args, env) -> float:
+    t0 = time.perf_counter()
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "flask"), *args], env=env, capture_output=True, text=True,
+                          cwd=ROOT)
+    elapsed = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return elapsed
+
+
+def cli_run(n: int) -> None:
+    """``flask campaign import`` as a whole process against read_csv + raw executemany + ``flask --help``."""
+    path = make_distinct_phones_csv(n)
+    url = new_database("sqlite")
+    env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "wsgi.py",
+           "UPLOAD_FOLDER": tempfile.mkdtemp(prefix="relance-up-")}
+    try:
+        startup = flask("--help", env=env)
+        pandas_and_insert = floor_utf8(path, url)
+        done = subprocess.run([str(ROOT / ".venv" / "bin" / "flask"), "campaign", "create", "--client", "Bench",
+                               "--name", "CLI"], env=env, capture_output=True, text=True, cwd=ROOT)
+        campaign_id = done.stdout.strip().splitlines()[-1]
+        whole = flask("campaign", "import", campaign_id, str(path), env=env)
+    finally:
+        drop_database(url)
+    base = startup + pandas_and_insert
+    print(f"{n:>9,} rows CSV  flask CLI  floor {base:6.2f} s (start-up {startup:.2f} + read and insert "
+          f"{pandas_and_insert:.2f})   import {whole:6.2f} s   ratio {whole / base:4.2f}", flush=True)
+
+
+def floor_utf8(path: Path, url: str) -> float:
+    import pandas as pd
+    import sqlite3
+    t0 = time.perf_counter()
+    frame = pd.read_csv(path, sep=";", encoding="utf-8", dtype=str, keep_default_na=False)
+    rows = [tuple(r) for r in frame.itertuples(index=False, name=None)]
+    conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+    conn.execute(f"CREATE TABLE floor_rows ({', '.join(f'c{i} text' for i in range(12))})")
+    conn.executemany(f"INSERT INTO floor_rows VALUES ({', '.join('?' * 12)})", rows)
+    conn.commit()
+    elapsed = time.perf_counter() - t0
+    conn.execute("DROP TABLE floor_rows")
+    conn.close()
+    return elapsed
+
+
 def memory_run(n: int, backend: str = "sqlite") -> None:
     """The import in a child process; its peak resident memory."""
     make_csv(n)
@@ -230,6 +290,7 @@ def main() -> None:
     ratio_run(100_000, "sqlite")
     ratio_run(100_000, "postgresql")
     if not args.quick:
+        cli_run(100_000)
         xlsx_run(100_000)
         memory_run(1_000_000)
 

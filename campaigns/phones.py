@@ -21,16 +21,38 @@ def normalise(raw: str, region: str = "FR") -> tuple[str | None, str | None]:
     """``(e164, kind)`` for a valid number, kind one of mobile / landline / other; ``(None, None)`` otherwise."""
     digits = _SEPARATORS.sub("", raw)
     if region == "FR" and len(digits) == 10 and digits.isdigit() and digits[0] == "0" and digits[1] != "0":
-        # French national numbers: validity and type depend only on the first digits in phonenumbers'
-        # metadata, so one full parse per 5-digit prefix decides for every number sharing it.
-        kind = _french_prefix(digits[:5])
+        # French national numbers, the bulk of every file: judged by phonenumbers' own patterns for France,
+        # without a full parse (tests/unit/test_phones.py checks both ways agree).
+        kind = _french_kind(digits[1:])
         return ("+33" + digits[1:], kind) if kind else (None, None)
     return _parse(raw, region)
 
 
-@lru_cache(maxsize=10_000)
-def _french_prefix(prefix: str) -> str | None:
-    return _parse(prefix + "00000", "FR")[1]
+def _french_patterns() -> tuple:
+    meta = phonenumbers.PhoneMetadata.metadata_for_region("FR")
+    kinds = ((meta.mobile, "mobile"), (meta.fixed_line, "landline"), (meta.toll_free, "other"),
+             (meta.premium_rate, "other"), (meta.shared_cost, "other"), (meta.voip, "other"),
+             (meta.personal_number, "other"), (meta.pager, "other"), (meta.uan, "other"), (meta.voicemail, "other"))
+    return (re.compile(meta.general_desc.national_number_pattern),
+            [(re.compile(d.national_number_pattern), kind) for d, kind in kinds if d and d.national_number_pattern])
+
+
+_FR_GENERAL, _FR_KINDS = _french_patterns()
+
+
+def _french_kind(national: str) -> str | None:
+    """mobile / landline / other for a valid 9-digit French national number, None for an invalid one."""
+    return _french_prefix_kind(national[:5])
+
+
+@lru_cache(maxsize=100_000)
+def _french_prefix_kind(prefix: str) -> str | None:
+    """France's patterns decide on a number's first five digits at most (8360x for premium rates), then any
+    digits: the prefix followed by zeros says it for every number sharing it."""
+    national = prefix + "0000"
+    if not _FR_GENERAL.fullmatch(national):
+        return None
+    return next((kind for pattern, kind in _FR_KINDS if pattern.fullmatch(national)), None)
 
 
 def _parse(raw: str, region: str) -> tuple[str | None, str | None]:

@@ -28,7 +28,7 @@ class Rejection:
     debtor_key: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)       # a million of them in a large file: no per-object dict
 class InvoiceDraft:
     """An accepted invoice, before it is written: its lines folded in when the file has one row per line."""
     debtor_key: str
@@ -40,14 +40,16 @@ class InvoiceDraft:
     currency: str
     row: int                                   # the file row of its first line
     due_estimated: bool = False                # no due date in the file: invoice date + payment terms
-    raw: list = field(default_factory=list, repr=False)    # the first line's cells (a repeated row is a duplicate)
-    lines: list = field(default_factory=list, repr=False)  # the outstanding each line gave
+    fingerprint: int = 0                       # of the first line's cells: the same row again is a duplicate
+    lines: list | None = field(default=None, repr=False)  # the outstanding each line gave, from a second line on
     from_balance: bool = True                  # read from a balance column (repeated on each line), not a total
 
     def add_line(self, amount: int | None, outstanding: int) -> int:
         """Fold one more line in; returns how much the invoice's outstanding changed. Amounts add up; the
         outstanding is the balance the lines repeat (a balance column), else the sum of the line totals."""
         before = self.outstanding_cents
+        if self.lines is None:
+            self.lines = [before]
         self.lines.append(outstanding)
         if amount is not None:
             self.amount_cents = (self.amount_cents or 0) + amount
@@ -56,7 +58,7 @@ class InvoiceDraft:
         return self.outstanding_cents - before
 
 
-@dataclass
+@dataclass(slots=True)
 class DebtorDraft:
     key: str
     customer_code: str | None = None
@@ -256,6 +258,11 @@ class CheckResult:
                 "warnings": [{"row": w.row, "column": w.column, "reason": w.text()} for w in self.warnings],
                 "customers": self.join.as_dict() if self.join else None,
                 "rejections": [{"row": r.row, "column": r.column, "reason": r.reason} for r in self.rejections]}
+
+
+def fingerprint(row: list) -> int:
+    """A row's cells as one number (not its texts: a million of those would hold most of the memory)."""
+    return hash(tuple(row))
 
 
 def _cents(row, *columns_) -> int | None:
@@ -546,9 +553,9 @@ class _Checker:
             if at["siren"] is not None:
                 debtor.siren = parsing.siren(row[at["siren"]])
         elif read.number in debtor.numbers:
-            raw, invoice = [text(c) for c in row], debtor.numbers[read.number]
-            if raw == invoice.raw:       # the same row twice: a duplicate
-                self.duplicate(row_number, MSG_DUPLICATE, raw, read.outstanding, row=invoice.row)
+            invoice = debtor.numbers[read.number]
+            if fingerprint(row) == invoice.fingerprint:       # the same row twice: a duplicate
+                self.duplicate(row_number, MSG_DUPLICATE, [text(c) for c in row], read.outstanding, row=invoice.row)
                 return
             change = invoice.add_line(read.amount, read.outstanding)   # another line of the same invoice
             debtor.total_cents += change
@@ -563,7 +570,7 @@ class _Checker:
         result.owners[read.number] = row_number
         self.describe(debtor, chunk, offset, read, row_number)
         invoice = InvoiceDraft(key, read.number[:80], read.invoice_date, read.due, read.amount, read.outstanding,
-                               read.currency, row_number, read.estimated, [text(c) for c in row], [read.outstanding],
+                               read.currency, row_number, read.estimated, fingerprint(row), None,
                                read.from_balance)
         debtor.numbers[read.number] = invoice
         result.invoices.append(invoice)

@@ -22,10 +22,13 @@ def texts(cells: list) -> list[str]:
 
 def month_first(texts_: list[str]) -> bool:
     """More dates with a second part above 12 than with a first part above 12: the column is month-first."""
-    parts = pd.Series(texts_, dtype=ARROW).str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}$")
-    first = pd.to_numeric(parts[0], errors="coerce")
-    second = pd.to_numeric(parts[1], errors="coerce")
-    return int((second > 12).sum()) > int((first > 12).sum())
+    # Judged on the distinct dates, each counted as often as it occurs (a column holds a few hundred dates).
+    counts = pd.Series(texts_, dtype=object).value_counts()
+    parts = pd.Series(counts.index, dtype=ARROW).str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}$")
+    weights = counts.to_numpy()
+    first = pd.to_numeric(parts[0], errors="coerce").to_numpy()
+    second = pd.to_numeric(parts[1], errors="coerce").to_numpy()
+    return int(weights[second > 12].sum()) > int(weights[first > 12].sum())
 
 
 def amounts(cells: list, texts_: list[str]) -> list[int | None]:
@@ -48,4 +51,6 @@ def dates(cells: list, texts_: list[str], us: bool) -> list:
         return [None] * len(cells)
     parsed = pd.to_datetime(pd.Series(texts_, dtype=object), format="%m/%d/%Y" if us else "%d/%m/%Y",
                             errors="coerce")
-    return [None if v is pd.NaT or v != v else v for v in parsed.dt.date.tolist()]
+    # One object per distinct date (a column holds a few hundred): a million invoices share them.
+    shared: dict = {}
+    return [None if v is pd.NaT or v != v else shared.setdefault(v, v) for v in parsed.dt.date.tolist()]

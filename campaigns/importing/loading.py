@@ -52,8 +52,8 @@ class _Writer:
                         copy.write_row(row)
         else:
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-            value = self.value
-            self.dbapi.executemany(sql, ([value(v) for v in row] for row in rows))
+            # Dates and times are converted where the rows are made (``value``): the rest goes as it is.
+            self.dbapi.executemany(sql, rows)
 
 
 def first_state(draft) -> QueueState:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..errors import N_
 
@@ -115,6 +116,8 @@ _IGNORED = {"company code", "document type", "transaction type", "posting key", 
             "code journal", "terms", "payment terms", "conditions de paiement"}
 _IDENTIFIER = re.compile(r"\b(id|ids|no|n|num|number|numero|code|account|compte|ref|reference|key)\b")
 _PAYMENT_LOOKUP = _lookup(PAYMENT_VARIANTS)
+_ORDER = {name: (i, f) for i, (name, f) in enumerate(_LOOKUP.items())}
+_PAYMENT_ORDER = {name: (i, f) for i, (name, f) in enumerate(_PAYMENT_LOOKUP.items())}
 # Last words that name the field whatever comes before them.
 _HEAD_WORDS = {"email": "email", "mail": "email", "courriel": "email", "phone": "phone", "telephone": "phone",
                "mobile": "phone", "siret": "siret", "siren": "siren", "city": "address", "ville": "address",
@@ -136,6 +139,7 @@ def fields_for(payments: bool = False) -> list[str]:
     return PAYMENT_FIELDS if payments else FIELDS
 
 
+@lru_cache(maxsize=20_000)
 def field_for_header(header: str, payments: bool = False) -> str | None:
     """The field a header name usually means, or None."""
     lookup = _PAYMENT_LOOKUP if payments else _LOOKUP
@@ -153,10 +157,14 @@ def field_for_header(header: str, payments: bool = False) -> str | None:
         for prefix in ("tel", "telephone", "portable", "mobile", "phone"):
             if n.startswith(prefix + " ") or n == prefix:
                 return "phone"
-    for name, field in lookup.items():
-        if len(name) > 4 and (n.startswith(name + " ") or n.endswith(" " + name)):
-            return field
-    return None
+    # A known name as the header's first or last words ("montant ttc euros", "total open amount"): the first
+    # such name in the lookup's order wins. Each run of leading and trailing words is looked up (a few
+    # dictionary lookups instead of a scan of every name: the header search reads hundreds of rows).
+    order = _PAYMENT_ORDER if payments else _ORDER
+    words = n.split()
+    found = [order[part] for k in range(1, len(words))
+             for part in (" ".join(words[:k]), " ".join(words[-k:])) if len(part) > 4 and part in order]
+    return min(found)[1] if found else None
 
 
 def closed_to_contents(header: str) -> bool:

@@ -73,3 +73,33 @@ def test_a_doubtful_column_is_shown_with_its_reason_and_must_be_confirmed(page, 
     page.get_by_label("J'ai vérifié ces colonnes : elles sont justes").check()
     page.get_by_role("button", name="Contrôler toutes les lignes").click()
     expect(page.locator("#count-accepted")).to_have_text("24")
+
+
+def test_a_manager_loads_invoices_with_their_customers_file_and_sees_the_join(page, live_server, jobs_run_at_once,
+                                                                              tmp_path):
+    from tests.integration.importing.test_customers_join import CUSTOMERS, INVOICES, csv
+    (tmp_path / "factures.csv").write_bytes(csv(INVOICES))
+    (tmp_path / "clients.csv").write_bytes(csv(CUSTOMERS))
+    manager = live_server.make.user(Role.MANAGER)
+    campaign = live_server.make.campaign(status=CampaignStatus.DRAFT, name="Relance avec fichier clients")
+    live_server.commit()
+    log_in(page, live_server, manager)
+
+    page.goto(f"{live_server.url}/manage/campaigns/{campaign.id}")
+    page.get_by_label("Fichier du client (CSV, TXT, XLSX, XLS, ODS)").set_input_files(str(tmp_path / "factures.csv"))
+    page.locator("#customers_file").set_input_files(str(tmp_path / "clients.csv"))
+    page.get_by_role("button", name="Charger et faire correspondre").click()
+
+    join = page.locator("#customers-join")
+    expect(join).to_contain_text("Les clients sont lus dans le fichier « clients.csv »")
+    expect(page.locator("#join-unmatched")).to_contain_text("1 facture dont le code client ne figure dans aucune "
+                                                            "ligne de clients (999)")
+    expect(page.get_by_label("Champ de la colonne clients Langue")).to_have_value("language")
+    expect(page.get_by_label("Champ de la colonne clients Ville")).to_have_value("address")
+    join.scroll_into_view_if_needed()
+    screenshot(page, "manage-import-customers-join")
+    page.get_by_role("button", name="Contrôler toutes les lignes").click()
+    expect(page.locator("#count-accepted")).to_have_text("5")
+    expect(page.get_by_text("langue non comprise : « klingon » (le français est retenu)")).to_be_visible()
+    page.get_by_role("button", name="Confirmer et charger").click()
+    expect(page.get_by_role("heading", name="Import terminé")).to_be_visible()
