@@ -68,6 +68,27 @@ def _parse(raw: str, region: str) -> tuple[str | None, str | None]:
             else "landline" if kind == phonenumbers.PhoneNumberType.FIXED_LINE else "other")
 
 
+# Where a file's numbers may come from when they are not French (national formats, no + prefix).
+REGIONS = ("FR", "US", "GB", "BE", "CH", "DE", "ES", "IT", "LU", "NL", "CA")
+
+
+def region_of(values: list[str]) -> str:
+    """The region a file's phone numbers are written for: France unless most of them are not French numbers
+    and another region reads more of them (a US export's "(212) 555-0147")."""
+    values = [v for v in dict.fromkeys(values) if v][:500]
+    if not values:
+        return "FR"
+    french = sum(1 for v in values if normalise(v, "FR")[0])
+    if french >= len(values) / 2:
+        return "FR"
+    best, best_count = "FR", french
+    for region in REGIONS[1:]:
+        count = sum(1 for v in values if normalise(v, region)[0])
+        if count > best_count:
+            best, best_count = region, count
+    return best
+
+
 def written_as_phone(raw: str) -> bool:
     """Whether a value is written the way people write phone numbers (``+33 1 45 …``, ``(212) 555-0147``,
     ``01.45.67.89.01``), not as a bare run of digits that could as well be a customer number."""

@@ -408,9 +408,12 @@ class _Checker:
         self.terms, self.month_first, self.ragged = terms or PaymentTerms(), month_first, ragged
         self.messages = {m: translate(m) for m in _MESSAGES}
         self.latest = date.today() + timedelta(days=3653)     # ten years ahead
+        self.phone_region: str | None = None
 
     def feed(self, data: list, first_row: int) -> None:
         chunk = _Chunk(self.layout, data, self.month_first)
+        if self.phone_region is None:      # decided on the first rows: France unless most numbers are not French
+            self.phone_region = phones.region_of([v for texts_, _label in chunk.phones for v in texts_])
         for offset in range(len(data)):
             self.one(chunk, offset, first_row + offset)
         self.result.rows_read += len(data)
@@ -620,7 +623,7 @@ class _Checker:
         for texts_, label in chunk.phones:
             raw = texts_[offset]
             if raw and raw not in debtor.phones:
-                e164, kind = phones.normalise(raw)
+                e164, kind = phones.normalise(raw, self.phone_region)
                 if e164 and any(p[1] == e164 for p in debtor.phones.values()):
                     continue
                 debtor.phones[raw] = (raw[:60], e164, label[:80], kind)

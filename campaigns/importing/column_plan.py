@@ -90,11 +90,13 @@ class Profile:
 
 
 def _is_date(value: str) -> bool:
-    try:
-        parse_date(value)
-        return True
-    except Unreadable:
-        return bool(_TEXT_DATE.match(value))
+    for month_first in (False, True):     # 12/25/2026 is a date too (a US export, told apart by the whole column)
+        try:
+            parse_date(value, month_first)
+            return True
+        except Unreadable:
+            continue
+    return bool(_TEXT_DATE.match(value))
 
 
 def _is_amount(value: str) -> bool:
@@ -105,8 +107,8 @@ def _is_amount(value: str) -> bool:
     return not _is_date(value)
 
 
-def _is_phone(value: str) -> bool:
-    return bool(_PHONE.match(value)) and phones.normalise(value)[0] is not None
+def _is_phone(value: str, region: str = "FR") -> bool:
+    return bool(_PHONE.match(value)) and phones.normalise(value, region)[0] is not None
 
 
 def profile(values: list[str]) -> Profile:
@@ -121,8 +123,11 @@ def profile(values: list[str]) -> Profile:
         verdict = {v: test(v) for v in distinct}
         return sum(1 for v in values if verdict[v]) / n
 
+    region = phones.region_of([v for v in distinct if _PHONE.match(v)]) if any(_PHONE.match(v) for v in distinct) \
+        else "FR"
     return Profile(filled=n, distinct=len(distinct), dates=share(_is_date), amounts=share(_is_amount),
-                   phones=share(_is_phone), written_phones=share(lambda v: _is_phone(v) and phones.written_as_phone(v)),
+                   phones=share(lambda v: _is_phone(v, region)),
+                   written_phones=share(lambda v: _is_phone(v, region) and phones.written_as_phone(v)),
                    emails=share(lambda v: bool(_EMAIL.match(v))),
                    names=share(lambda v: sum(ch.isalpha() for ch in v) >= 3 and " " in v),
                    digits=share(str.isdigit), currencies=share(lambda v: bool(_CURRENCY.match(v))))

@@ -96,6 +96,7 @@ class Join:
     unmatched_invoices: int = 0     # invoices whose key names no customer
     unmatched_keys: list = field(default_factory=list)
     unused: int = 0                 # customers with no invoice in the file
+    phone_region: str = "FR"        # the region its phone numbers are written for (phones.region_of)
 
     def as_dict(self) -> dict:
         return {"source": self.source, "name": self.name, "customers": self.customers,
@@ -139,6 +140,7 @@ def read(customer_table: CustomerTable, mapping: dict[str, list[str]]) -> tuple[
             else:
                 customer.values[f] = values[0]
     summary.customers = len(found)
+    summary.phone_region = phones.region_of([raw for c in found.values() for raw, _label in c.phones])
     return found, summary
 
 
@@ -178,13 +180,13 @@ def join(result, customers: dict[str, Customer], summary: Join, warn) -> Join:
             continue
         used.add(k)
         summary.matched_debtors += 1
-        fill(debtor, customer, warn)
+        fill(debtor, customer, warn, summary.phone_region)
     summary.unmatched_keys = unmatched
     summary.unused = len(customers.keys() - used)
     return summary
 
 
-def fill(debtor, customer: Customer, warn) -> None:
+def fill(debtor, customer: Customer, warn, phone_region: str = "FR") -> None:
     """What the customer row adds to a debtor: empty fields filled, contacts, e-mails and phones added."""
     values = customer.values
     if values.get("company_name") and not debtor.company_name:
@@ -220,7 +222,7 @@ def fill(debtor, customer: Customer, warn) -> None:
     for raw, label in customer.phones:
         if raw in debtor.phones:
             continue
-        e164, kind = phones.normalise(raw)
+        e164, kind = phones.normalise(raw, phone_region)
         if e164 and any(p[1] == e164 for p in debtor.phones.values()):
             continue
         debtor.phones[raw] = (raw[:60], e164, label[:80], kind)

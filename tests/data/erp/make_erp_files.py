@@ -3,7 +3,8 @@
     .venv/bin/python tests/data/erp/make_erp_files.py
 
 Each file imitates the export of a real accounting / invoicing tool (SAP FBL5N, Xero, QuickBooks, Odoo,
-Sage 100, Dolibarr, a plain US export, a per-line invoicing export and a file without due dates). The data
+Sage 100, Dolibarr, a plain US export, a per-line invoicing export, a file without due dates, then EBP, Cegid,
+Pennylane, Sellsy, Zoho Invoice, FreshBooks, Wave and Invoice2go). The data
 is drawn from a fixed random seed, so the output is identical on every run (the xlsx is made byte-stable
 too). expected.json is computed here, from the generated records themselves (integer cents), never by
 reading the files back.
@@ -529,6 +530,250 @@ def make_no_due_date(rng: random.Random) -> dict:
     return stats(items, len(invoices))
 
 
+# ------------------------------------------------------------------------------------------ 10-17. small tools
+# Each has its own random stream (SEED + k), so that adding one never changes the files above.
+
+
+def open_roll(rng: random.Random, total: int) -> tuple[int, str]:
+    """(open cents, what happened): mostly unpaid, some partly paid, some paid."""
+    roll = rng.random()
+    if roll < 0.15:
+        return 0, "paid"
+    if roll < 0.30:
+        return total - int(total * rng.choice([0.25, 0.4, 0.5])), "partial"
+    return total, "open"
+
+
+def make_ebp(rng: random.Random) -> dict:
+    """EBP Gestion Commerciale, list of sales documents exported to CSV (Excel-style French CSV)."""
+    clients = [(f"CL{c:05d}", n) for c, n in zip(rng.sample(range(1, 3000), 14), rng.sample(FRENCH, 14))]
+    invoices = []
+    for _ in range(46):
+        issued = invoice_date(rng)
+        total = cents_amount(rng)
+        left, _what = open_roll(rng, total)
+        invoices.append([rng.choice(clients), issued, due_after(rng, issued), total, left,
+                         rng.choice(["Virement", "Chèque", "LCR", "Prélèvement", "Virement"])])
+    invoices.sort(key=lambda i: i[1])
+    table = [["N° document", "Date", "Code client", "Nom client", "Date d'échéance", "Mode de règlement",
+              "Total TTC", "Reste à régler"]]
+    items = []
+    for seq, ((code, name), issued, due, total, left, mode) in enumerate(invoices, start=1204):
+        number = f"FA{seq:08d}"                         # EBP numbers documents FA00001204
+        table.append([number, fr_date(issued), code, name, fr_date(due), mode, fr_amount(total, " "),
+                      fr_amount(left, " ")])
+        items.append((code, number, left))
+    write_csv("ebp_documents_vente.csv", table, sep=";", encoding="cp1252")
+    return stats(items, len(invoices))
+
+
+def make_cegid(rng: random.Random) -> dict:
+    """Cegid (Loop / Business) customer due-date list exported to Excel: real date and number cells."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    clients = [(f"411{c:06d}", n) for c, n in zip(rng.sample(range(100, 999999), 12), rng.sample(FRENCH, 12))]
+    header = ["Code tiers", "Libellé tiers", "Référence", "Date pièce", "Date échéance", "Mode paiement",
+              "Montant TTC", "Montant réglé", "Reste dû", "Devise"]
+    records = []
+    for code, name in clients:
+        for _ in range(rng.randint(2, 5)):
+            issued = invoice_date(rng)
+            total = cents_amount(rng)
+            left, _what = open_roll(rng, total)
+            records.append([code, name, "", issued, due_after(rng, issued), rng.choice(["VIR", "CHQ", "LCR"]),
+                            total, total - left, left, "EUR"])
+    for record, n in zip(records, number_by_date(rng, records, 3, 26000, (1, 4))):
+        record[2] = f"FC{n:06d}"
+    records.sort(key=lambda r: (r[0], r[3]))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Echéancier"
+    sheet.append([f"Échéancier clients au {fr_date(AS_OF)}"])
+    sheet.append([])
+    sheet.append(header)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for code, name, ref, issued, due, mode, total, paid, left, cur in records:
+        sheet.append([code, name, ref, issued, due, mode, total / 100, paid / 100, left / 100, cur])
+        row = sheet.max_row
+        sheet.cell(row, 1).number_format = "@"
+        for col in (4, 5):
+            sheet.cell(row, col).number_format = "DD/MM/YYYY"
+        for col in (7, 8, 9):
+            sheet.cell(row, col).number_format = "#,##0.00"
+    save_stable_xlsx(book, HERE / "cegid_echeancier.xlsx")
+    return stats([(r[0], r[2], r[8]) for r in records], len(records))
+
+
+def make_pennylane(rng: random.Random) -> dict:
+    """Pennylane, customer invoices exported to CSV (French columns, a status in words, drafts included)."""
+    names = rng.sample(FRENCH, 13)
+    invoices = []
+    for _ in range(48):
+        issued = invoice_date(rng)
+        due = due_after(rng, issued)
+        ttc = cents_amount(rng)
+        ht = int((Decimal(ttc) / Decimal("1.2")).quantize(Decimal(1), ROUND_HALF_UP))
+        left, what = open_roll(rng, ttc)
+        status = {"paid": "Payée", "partial": "Partiellement payée"}.get(what) or (
+            "En retard" if due < AS_OF else "À venir")
+        if rng.random() < 0.06:
+            left, status = ttc, "Brouillon"             # a draft has no number yet in Pennylane
+        invoices.append([rng.choice(names), issued, due, ht, ttc, left, status])
+    invoices.sort(key=lambda i: i[1])
+    table = [["Numéro de facture", "Client", "Date de facture", "Date d'échéance", "Montant HT", "Montant TTC",
+              "Reste à payer", "Statut", "Devise"]]
+    items, seq = [], 310
+    for name, issued, due, ht, ttc, left, status in invoices:
+        if status == "Brouillon":
+            number = f"Brouillon {rng.randint(1000, 9999)}"
+        else:
+            seq += 1
+            number = f"F-2026-{seq:04d}"
+        table.append([number, name, fr_date(issued), fr_date(due), fr_amount(ht), fr_amount(ttc), fr_amount(left),
+                      status, "EUR"])
+        items.append((name, number, 0 if status == "Brouillon" else left))
+    write_csv("pennylane_factures.csv", table, sep=";", encoding="utf-8")
+    return stats(items, len(invoices))
+
+
+def make_sellsy(rng: random.Random) -> dict:
+    """Sellsy, invoice list exported to CSV (Excel-flavoured: UTF-8 with BOM, `;`)."""
+    names = rng.sample(FRENCH, 12)
+    invoices = []
+    for _ in range(44):
+        issued = invoice_date(rng)
+        due = due_after(rng, issued)
+        ttc = cents_amount(rng)
+        left, what = open_roll(rng, ttc)
+        status = {"paid": "Payée", "partial": "Partiellement payée"}.get(what) or (
+            "Retard" if due < AS_OF else "Due")
+        if rng.random() < 0.05:
+            status = "Annulée"
+        invoices.append([issued, rng.choice(names), due, ttc, left, status])
+    invoices.sort(key=lambda i: i[0])
+    table = [["Numéro", "Date", "Tiers", "Échéance", "Montant TTC", "Reste à payer", "Statut", "Devise"]]
+    items = []
+    for seq, (issued, name, due, ttc, left, status) in enumerate(invoices, start=87):
+        number = f"FAC-{issued.year}{issued.month:02d}-{seq:05d}"
+        table.append([number, fr_date(issued), name, fr_date(due), fr_amount(ttc, "\u00a0") + " €",
+                      fr_amount(left, "\u00a0") + " €", status, "EUR"])
+        items.append((name, number, 0 if status == "Annulée" else left))
+    write_csv("sellsy_factures.csv", table, sep=";", encoding="utf-8-sig")
+    return stats(items, len(invoices))
+
+
+def make_zoho(rng: random.Random) -> dict:
+    """Zoho Invoice / Books, invoices exported to CSV: an internal Invoice ID beside the Invoice Number."""
+    customers = [(str(460000000000000 + rng.randrange(10 ** 9)), n) for n in rng.sample(AMERICAN, 14)]
+    invoices = []
+    for _ in range(50):
+        issued = invoice_date(rng)
+        due = due_after(rng, issued)
+        total = cents_amount(rng)
+        left, what = open_roll(rng, total)
+        status = {"paid": "Paid", "partial": "Partially Paid"}.get(what) or ("Overdue" if due < AS_OF else "Sent")
+        if rng.random() < 0.05:
+            status = "Draft"
+        elif rng.random() < 0.04:
+            status, left = "Void", 0
+        invoices.append([issued, rng.choice(customers), due, total, left, status])
+    invoices.sort(key=lambda i: i[0])
+    table = [["Invoice Date", "Invoice ID", "Invoice Number", "Invoice Status", "Customer ID", "Customer Name",
+              "Due Date", "Currency Code", "Exchange Rate", "Total", "Balance"]]
+    items = []
+    for seq, (issued, (cid, name), due, total, left, status) in enumerate(invoices, start=1):
+        number = f"INV-{seq + 120:06d}"
+        table.append([issued.isoformat(), str(4600000000000 + seq * 7919), number, status, cid, name,
+                      due.isoformat(), "USD", "1.00", f"{total / 100:.2f}", f"{left / 100:.2f}"])
+        items.append((cid, number, 0 if status in ("Draft", "Void") else left))
+    write_csv("zoho_invoices.csv", table, encoding="utf-8")
+    return stats(items, len(invoices))
+
+
+def make_freshbooks(rng: random.Random) -> dict:
+    """FreshBooks, invoices exported to CSV (lower-case statuses, US dates)."""
+    orgs = rng.sample(AMERICAN, 13)
+    invoices = []
+    for _ in range(42):
+        issued = invoice_date(rng)
+        due = due_after(rng, issued)
+        amount = cents_amount(rng)
+        left, what = open_roll(rng, amount)
+        status = {"paid": "paid", "partial": "partial"}.get(what) or rng.choice(["sent", "viewed", "overdue"])
+        if rng.random() < 0.06:
+            status = "draft"
+        invoices.append([rng.choice(orgs), issued, due, amount, left, status])
+    invoices.sort(key=lambda i: i[1])
+    table = [["Organization", "Invoice #", "Date Issued", "Due Date", "Status", "Currency", "Amount", "Paid",
+              "Outstanding"]]
+    items = []
+    for seq, (org, issued, due, amount, left, status) in enumerate(invoices, start=51):
+        number = f"{seq:07d}"                              # FreshBooks: 0000051
+        table.append([org, number, us_date(issued), us_date(due), status, "USD", en_amount(amount),
+                      en_amount(amount - left), en_amount(left)])
+        items.append((org, number, 0 if status == "draft" else left))
+    write_csv("freshbooks_invoices.csv", table, encoding="utf-8")
+    return stats(items, len(invoices))
+
+
+def make_wave(rng: random.Random) -> dict:
+    """Wave, invoices exported to CSV (statuses Draft / Unsent / Sent / Viewed / Overdue / Partial / Paid)."""
+    customers = rng.sample(AMERICAN, 12)
+    invoices = []
+    for _ in range(40):
+        issued = invoice_date(rng)
+        due = due_after(rng, issued)
+        total = cents_amount(rng)
+        left, what = open_roll(rng, total)
+        status = {"paid": "Paid", "partial": "Partial"}.get(what) or (
+            "Overdue" if due < AS_OF else rng.choice(["Sent", "Viewed", "Unsent"]))
+        if rng.random() < 0.05:
+            status = "Draft"
+        invoices.append([rng.choice(customers), issued, due, total, left, status])
+    invoices.sort(key=lambda i: i[1])
+    table = [["Invoice Number", "Customer", "Invoice Date", "Due Date", "Status", "Currency", "Total",
+              "Amount Due"]]
+    items = []
+    for seq, (customer, issued, due, total, left, status) in enumerate(invoices, start=1):
+        number = str(seq)                                 # Wave numbers invoices 1, 2, 3...
+        table.append([number, customer, issued.isoformat(), due.isoformat(), status, "USD",
+                      "$" + en_amount(total), "$" + en_amount(left)])
+        items.append((customer, number, 0 if status == "Draft" else left))
+    write_csv("wave_invoices.csv", table, encoding="utf-8")
+    return stats(items, len(invoices))
+
+
+def make_invoice2go(rng: random.Random) -> dict:
+    """Invoice2go, invoices exported to CSV: dates written "Oct 15, 2026", money with a $."""
+    clients = rng.sample(AMERICAN, 11)
+    invoices = []
+    for _ in range(38):
+        issued = invoice_date(rng)
+        due = due_after(rng, issued)
+        total = cents_amount(rng)
+        left, what = open_roll(rng, total)
+        status = {"paid": "Paid", "partial": "Partially paid"}.get(what) or ("Overdue" if due < AS_OF else "Unpaid")
+        invoices.append([rng.choice(clients), issued, due, total, left, status])
+    invoices.sort(key=lambda i: i[1])
+    table = [["Invoice #", "Client", "Date", "Due Date", "Status", "Total", "Paid", "Balance Due"]]
+    items = []
+    words = lambda d: f"{MONTHS[d.month - 1][:3]} {d.day}, {d.year}"
+    for seq, (client, issued, due, total, left, status) in enumerate(invoices, start=1001):
+        number = f"{seq:04d}"
+        table.append([number, client, words(issued), words(due), status, f"${en_amount(total)}",
+                      f"${en_amount(total - left)}", f"${en_amount(left)}"])
+        items.append((client, number, left))
+    write_csv("invoice2go_invoices.csv", table, encoding="utf-8")
+    return stats(items, len(invoices))
+
+
+TOOLS = [("ebp_documents_vente.csv", make_ebp), ("cegid_echeancier.xlsx", make_cegid),
+         ("pennylane_factures.csv", make_pennylane), ("sellsy_factures.csv", make_sellsy),
+         ("zoho_invoices.csv", make_zoho), ("freshbooks_invoices.csv", make_freshbooks),
+         ("wave_invoices.csv", make_wave), ("invoice2go_invoices.csv", make_invoice2go)]
+
+
 # ------------------------------------------------------------------------------------------ main
 
 
@@ -545,6 +790,8 @@ def main():
         "line_items.csv": make_line_items(rng),
         "no_due_date.csv": make_no_due_date(rng),
     }
+    for k, (name, make) in enumerate(TOOLS, start=1):
+        expected[name] = make(random.Random(SEED + k))
     for name, facts in expected.items():
         size = (HERE / name).stat().st_size
         assert 20 <= facts["rows"] <= 120, (name, facts["rows"])

@@ -27,6 +27,7 @@ def load(session, make, tmp_path, name, company=None):
     campaign = make.campaign(client_company=company)
     batch = service.store_upload(session, campaign, name, (ERP / name).read_bytes(), str(tmp_path),
                                  kind=ImportKind.INITIAL)
+    batch.doubts = [(c.field, c.columns, c.reason) for c in service.analyse(session, batch).plan.uncertain()]
     result = service.check(session, batch)
     service.apply(session, batch, result=result)
     session.flush()
@@ -54,6 +55,7 @@ def second_owner_of_the_shared_number() -> Decimal:
 def test_a_real_export_loads_with_no_help_to_its_own_totals(session, make, tmp_path, name):
     expected = EXPECTED[name]
     campaign, batch, result = load(session, make, tmp_path, name)
+    assert not batch.doubts, batch.doubts          # the command line would have asked for a --map
     invoices, debtors, total = open_figures(session, campaign)
     want_invoices, want_total = expected["invoices"], Decimal(expected["open_total"])
     if name == "line_items.csv":     # a number under a second customer is a duplicate, rejected
@@ -91,3 +93,13 @@ def test_a_file_without_due_dates_gets_them_from_the_payment_terms_and_says_they
         assert invoice.due_date == terms.due_date(invoice.invoice_date)
     assert session.scalar(sa.select(sa.func.count()).select_from(DebtorAccount)
                           .where(DebtorAccount.campaign_id == campaign.id)) > 0
+
+
+def test_a_us_export_has_its_phone_numbers_read_as_american_ones(session, make, tmp_path):
+    from campaigns.models import Phone
+    campaign, _batch, _result = load(session, make, tmp_path, "us_invoices_camelcase.csv")
+    numbers = session.scalars(sa.select(Phone.e164).join(DebtorAccount).where(
+        DebtorAccount.campaign_id == campaign.id)).all()
+    assert numbers and all(n and n.startswith("+1") for n in numbers)
+    assert not session.scalar(sa.select(sa.func.count()).select_from(DebtorAccount).where(
+        DebtorAccount.campaign_id == campaign.id, DebtorAccount.has_valid_phone.is_(False)))
