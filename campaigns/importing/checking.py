@@ -12,7 +12,7 @@ from ..errors import N_
 from ..money import decimal_string
 from ..payment_terms import PaymentTerms
 from . import columns, customers, parsing
-from .header import is_blank, is_heading, is_total, total_kind
+from .header import heading_text, is_blank, is_heading, is_total, total_kind
 from .parsing import Unreadable, text
 
 
@@ -341,6 +341,8 @@ class Layout:
         self.at = {f: (cols.get(f) or [None])[0] for f in self.SINGLE}
         self.phones = [(i, header[i]) for i in cols.get("phone", [])]
         self.address = cols.get("address", [])
+        # No customer column: the headings above each group of rows name its customer (checked by the caller).
+        self.headings = not cols.get("customer_code") and not cols.get("company_name")
         # INSEE's headcount band codes ("12" is 20 to 49 employees, not twelve).
         self.insee_bands = self.at["company_size"] is not None and "tranche" in header[self.at["company_size"]].lower()
 
@@ -409,6 +411,7 @@ class _Checker:
         self.messages = {m: translate(m) for m in _MESSAGES}
         self.latest = date.today() + timedelta(days=3653)     # ten years ahead
         self.phone_region: str | None = None
+        self.heading: str | None = None       # the last group heading (Layout.headings)
 
     def feed(self, data: list, first_row: int) -> None:
         chunk = _Chunk(self.layout, data, self.month_first)
@@ -423,8 +426,12 @@ class _Checker:
         code, name, number = chunk.get("customer_code", offset), chunk.get("company_name", offset), chunk.get(
             "invoice_number", offset)
         if not number and not code and not name and (is_blank(row) or is_heading(row)):
+            if self.layout.headings and not is_blank(row):
+                self.heading = heading_text(row)[:300]
             result.skipped += 1
             return
+        if self.layout.headings and not is_total(row):
+            name = self.heading or ""
         if not number and is_total(row):
             result.skipped += 1
             result.totals.add_total(total_kind(row), _cents(row, at["outstanding"], at["amount"]), row_number)

@@ -41,6 +41,25 @@ def is_heading(row) -> bool:
         return sum(ch.isalpha() for ch in filled[0]) >= 3
 
 
+def heading_text(row) -> str:
+    """The text of a heading row (its one filled cell)."""
+    return next(text(c) for c in row if c is not None and (not isinstance(c, str) or c.strip()))
+
+
+def customer_headings(rows: list) -> bool:
+    """Whether the rows are grouped under headings that name their customer (an ageing report by customer:
+    "Harbor View Logistics", its invoices, "Total Harbor View Logistics"): at least two headings each followed
+    by a row that is neither blank, a heading nor a total."""
+    groups = 0
+    for row, following in zip(rows, rows[1:]):
+        if is_heading(row) and not is_total(row) and not is_blank(following) and not is_heading(following) \
+                and not is_total(following):
+            groups += 1
+            if groups >= 2:
+                return True
+    return False
+
+
 def is_blank(row) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
 

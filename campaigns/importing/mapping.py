@@ -175,13 +175,13 @@ def closed_to_contents(header: str) -> bool:
     return n in _IGNORED or bool(_IDENTIFIER.search(n))
 
 
-def missing_required(mapping: dict, payments: bool = False) -> list[str]:
+def missing_required(mapping: dict, payments: bool = False, customer_headings: bool = False) -> list[str]:
     """The required fields the mapping leaves out, as English labels (translated where they are shown)."""
     if payments:
         return [label for name, label in (("invoice_number", N_("Invoice number")), ("paid_amount", N_("Amount paid")),
                                           ("payment_date", N_("Payment date"))) if not mapping.get(name)]
     missing = []
-    if not (mapping.get("customer_code") or mapping.get("company_name")):
+    if not (mapping.get("customer_code") or mapping.get("company_name") or customer_headings):
         missing.append(N_("Customer code or company name"))
     if not mapping.get("invoice_number"):
         missing.append(N_("Invoice number"))

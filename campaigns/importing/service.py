@@ -41,6 +41,7 @@ class Analysis:
     preview: list[list[str]]
     plan: column_plan.ColumnPlan
     customers: customers.CustomerTable | None = None   # a customers sheet or file to join, when there is one
+    customer_headings: bool = False     # no customer column, but headings naming each group's customer
     join: customers.Join | None = None                 # how the invoices meet it, on the rows read here
 
     @property
@@ -127,9 +128,14 @@ def analyse(session: Session, batch: ImportBatch, sheet: str | None = None, data
     if company:
         remembered = company.payments_mapping if is_payments else company.column_mapping
         remembered_columns = company.payments_mapping_columns if is_payments else company.column_mapping_columns
-    plan = column_plan.plan(names, body, remembered, remembered_columns, payments=is_payments)
+    # Columns are judged on the invoice rows: headings, totals and blank lines say nothing of them.
+    judged = [row for row in body if not (header.is_blank(row) or header.is_heading(row) or header.is_total(row))]
+    plan = column_plan.plan(names, judged, remembered, remembered_columns, payments=is_payments)
     preview = [row for row in body if any(row)][:PREVIEW_ROWS]
     analysis = Analysis(grid, index, names, preview, plan)
+    mapped = plan.mapping()
+    analysis.customer_headings = (not is_payments and not mapped.get("customer_code") and not mapped.get("company_name")
+                                  and header.customer_headings(grid.rows[index + 1:index + 1 + SAMPLE_ROWS]))
     if not is_payments and customers_sheet != NO_CUSTOMERS:
         analysis.customers = customers_table(batch, grid, company, customers_sheet)
         if analysis.customers is not None:
@@ -278,7 +284,7 @@ def validate_mapping(analysis: Analysis, chosen: dict, payments: bool = False) -
     unknown = [c for cols in chosen.values() for c in cols if c not in analysis.header]
     if unknown:
         raise DomainError(N_("The file has no column named {columns}."), field="mapping", columns=", ".join(unknown))
-    missing = mapping.missing_required(chosen, payments)
+    missing = mapping.missing_required(chosen, payments, customer_headings=not payments and analysis.customer_headings)
     if missing:
         raise DomainError(N_("Required columns are not mapped: {fields}."), field="mapping", fields=missing)
     return chosen

@@ -103,3 +103,35 @@ def test_a_us_export_has_its_phone_numbers_read_as_american_ones(session, make, 
     assert numbers and all(n and n.startswith("+1") for n in numbers)
     assert not session.scalar(sa.select(sa.func.count()).select_from(DebtorAccount).where(
         DebtorAccount.campaign_id == campaign.id, DebtorAccount.has_valid_phone.is_(False)))
+
+
+GROUPED = """Aged Receivables Detail
+Brightline Supply Co.
+As at 30 November 2026
+
+Invoice Date,Invoice Number,Due Date,Total,Due
+Harbor View Logistics LLC
+15 Oct 2026,INV-0101,14 Nov 2026,"1,000.00","1,000.00"
+20 Oct 2026,INV-0107,19 Nov 2026,500.00,250.00
+Total Harbor View Logistics LLC,,,"1,500.00","1,250.00"
+
+Summit Ridge Dental Group
+02 Sep 2026,INV-0090,02 Oct 2026,"2,400.00","2,400.00"
+Total Summit Ridge Dental Group,,,"2,400.00","2,400.00"
+
+Total,,,"3,900.00","3,650.00"
+"""
+
+
+def test_customers_given_as_group_headings_name_the_invoices_under_them(session, make, tmp_path):
+    campaign = make.campaign()
+    batch = service.store_upload(session, campaign, "aged.csv", GROUPED.encode(), str(tmp_path))
+    analysis = service.analyse(session, batch)
+    assert analysis.customer_headings and not analysis.plan.uncertain()
+    result = service.check(session, batch)
+    service.apply(session, batch, result=result)
+    session.flush()
+    assert result.rejected == 0 and result.totals.difference == 0
+    owed = dict(session.execute(sa.select(DebtorAccount.company_name, DebtorAccount.total_outstanding_cents)
+                                .where(DebtorAccount.campaign_id == campaign.id)).all())
+    assert owed == {"Harbor View Logistics LLC": 125_000, "Summit Ridge Dental Group": 240_000}

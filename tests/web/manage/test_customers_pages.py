@@ -77,3 +77,14 @@ def test_a_customers_mapping_without_its_code_column_answers_422_and_says_what_t
     response = web.post(mapping_url, data=form)
     assert response.status_code == 422
     assert "code client" in response.get_data(as_text=True)
+
+
+def test_the_mapping_page_says_the_group_headings_name_the_customers(web, app_make):
+    from tests.integration.importing.test_real_exports import GROUPED
+    campaign = start(web, app_make)
+    response = web.post(f"/manage/campaigns/{campaign.id}/imports", content_type="multipart/form-data", data={
+        "file": (io.BytesIO(GROUPED.encode()), "aged.csv"), "kind": "initial"})
+    page = web.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Pas de colonne client : chaque groupe de lignes est précédé d" in page
+    response = web.post(response.headers["Location"], data=form_of(page))
+    assert response.status_code == 303
