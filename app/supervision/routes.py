@@ -148,7 +148,7 @@ def _wrong_numbers(campaign, **context):
 
 
 def _send_workbook(write, download_name: str):
-    """Write a workbook to a temporary file and stream it; the file is removed once sent."""
+    """Write a workbook to a temporary file and stream it; nothing is left in the export folder."""
     folder = current_app.config["EXPORT_FOLDER"]
     os.makedirs(folder, exist_ok=True)
     handle, path = tempfile.mkstemp(suffix=".xlsx", dir=folder)
@@ -158,10 +158,12 @@ def _send_workbook(write, download_name: str):
     except BaseException:
         os.unlink(path)
         raise
-    response = send_file(path, as_attachment=True, download_name=download_name, max_age=0,
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.call_on_close(lambda: os.path.exists(path) and os.unlink(path))
-    return response
+    # Open, then unlink: the response streams from the open file and nothing stays in the folder, whether the
+    # download completes or not (send_file's direct passthrough never runs a close callback).
+    stream = open(path, "rb")
+    os.unlink(path)
+    return send_file(stream, as_attachment=True, download_name=download_name, max_age=0,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.route("/recap.xlsx")

@@ -149,3 +149,17 @@ def test_a_large_recap_is_written_in_the_background_then_downloaded(web, app, ap
     assert web.get(f"/campaigns/{other.id}/supervision/recap/background/{token}/file").status_code == 404
     assert web.get(f"{base}/recap/background/{token}").status_code == 200  # the plain page
     assert web.post(f"{base}/recap/background").status_code == 303
+
+
+def test_a_downloaded_recap_leaves_no_copy_in_the_export_folder(web, app_make, disputed, app):
+    """(The enriched file goes through the same door, _send_workbook.)"""
+    from pathlib import Path
+    web.login(app_make.user(Role.MANAGER))
+    base = f"/campaigns/{disputed['campaign'].id}/supervision"
+    for _ in range(2):
+        response = web.get(f"{base}/recap.xlsx")
+        assert response.status_code == 200
+        assert openpyxl.load_workbook(io.BytesIO(response.data)).sheetnames     # the whole workbook arrived
+        response.close()
+    folder = Path(app.config["EXPORT_FOLDER"])
+    assert not list(folder.glob("tmp*.xlsx")), list(folder.iterdir())
