@@ -53,6 +53,8 @@ def create_app(overrides: dict | None = None) -> Flask:
             request.max_content_length = min(app.config["MAX_CONTENT_LENGTH"], app.config["MAX_FORM_BYTES"])
 
     db.init_app(app)
+    from . import jobs
+    jobs.configure(app.config["DATABASE_URL"])   # tasks find their database here, never in their arguments
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -110,7 +110,22 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _session_for(database_url: str):
+# The database tasks work on: the one the app was configured with (create_app calls ``configure``; in the tests
+# tasks run inside the app's process), else the worker's environment. Never in a task's arguments: those are
+# stored in the job queue, and a database URL holds its password.
+_configured: dict[str, str | None] = {"database_url": None}
+
+
+def configure(url: str) -> None:
+    _configured["database_url"] = url
+
+
+def task_database_url() -> str:
+    return _configured["database_url"] or database_url()
+
+
+def _session_for(database_url: str | None = None):
+    database_url = database_url or task_database_url()
     if database_url not in _sessions:
         _sessions[database_url] = make_session_factory(make_engine(database_url))
     return _sessions[database_url]()
@@ -129,7 +144,7 @@ def read_progress(batch_id: int) -> int | None:
     return int(value) if value is not None else None
 
 
-def _batch_step(database_url: str, batch_id: int, step: str, work, done: str) -> str:
+def _batch_step(batch_id: int, step: str, work, done: str) -> str:
     """Run ``work(session, batch)`` on an import batch under a heartbeat, in one transaction.
 
     On any error nothing is written and the batch says why, in French; returns ``done`` or "failed".
@@ -137,7 +152,7 @@ def _batch_step(database_url: str, batch_id: int, step: str, work, done: str) ->
     from campaigns.importing import service
     from campaigns.models import ImportBatch
 
-    session = _session_for(database_url)
+    session = _session_for()
     try:
         with heartbeat(job_key("import", batch_id), step):
             try:
@@ -155,7 +170,7 @@ def _batch_step(database_url: str, batch_id: int, step: str, work, done: str) ->
 
 
 @huey.task()
-def load_import(database_url: str, batch_id: int) -> str:
+def load_import(batch_id: int) -> str:
     """Apply a confirmed import batch in one transaction; on any error nothing is written and the batch says why."""
     from campaigns.importing import service
 
@@ -163,7 +178,7 @@ def load_import(database_url: str, batch_id: int) -> str:
         huey.put(progress_key(batch_id), 0)
         service.apply(session, batch, progress=lambda done: huey.put(progress_key(batch_id), done))
 
-    return _batch_step(database_url, batch_id, "load", load, done="applied")
+    return _batch_step(batch_id, "load", load, done="applied")
 
 
 def _french():
@@ -187,14 +202,14 @@ def failure_message(exc: Exception) -> str:
 
 
 @huey.task()
-def check_import(database_url: str, batch_id: int) -> str:
+def check_import(batch_id: int) -> str:
     """Check every row of a large file with its confirmed mapping, away from the web request."""
     from campaigns.importing import service
 
     def check(session, batch):
         service.check(session, batch, batch.mapping, batch.sheet_name, translate=_french())
 
-    return _batch_step(database_url, batch_id, "check", check, done="checked")
+    return _batch_step(batch_id, "check", check, done="checked")
 
 
 def import_interrupted(batch) -> bool:
@@ -250,8 +265,8 @@ def queue_housekeeping() -> int:
     """Every ten minutes: judge promises past their date + grace and refresh the priorities of the
     running campaigns (days past due grow; only rows whose score changes are written); mark the imports
     whose worker died as failed."""
-    sweep_interrupted(database_url())
-    return housekeep(database_url())
+    sweep_interrupted(task_database_url())
+    return housekeep(task_database_url())
 
 
 def housekeep(url: str, now=None) -> int:
@@ -284,7 +299,7 @@ def main() -> int:
 
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     # A worker killed mid-job left its batch "loading" for ever, or a half-written recap: deal with them now.
-    found = sweep_interrupted(database_url())
+    found = sweep_interrupted(task_database_url())
     if found:
         log.warning("%s import(s) interrupted by a dead worker marked as failed", found)
     exports = export_folder()

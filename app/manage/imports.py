@@ -152,7 +152,7 @@ def mapping(campaign_id: int, batch_id: int):
             if batch.status is ImportStatus.RUNNING:
                 from ..jobs import check_import, forget, job_key
                 forget(job_key("import", batch.id))  # a dead earlier run must not be taken for this one
-                check_import(current_app.config["DATABASE_URL"], batch.id)
+                check_import(batch.id)
             return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
     by_column = {column: field for field, columns in chosen.items() for column in columns}
     table = analysis.customers
@@ -252,7 +252,7 @@ def confirm(campaign_id: int, batch_id: int):
     db.session.commit()
     from ..jobs import forget, job_key, load_import
     forget(job_key("import", batch.id))  # a dead earlier run must not be taken for this one
-    load_import(current_app.config["DATABASE_URL"], batch.id)
+    load_import(batch.id)
     return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
 
 
@@ -275,7 +275,7 @@ def retry(campaign_id: int, batch_id: int):
     db.session.commit()
     jobs.forget(jobs.job_key("import", batch.id))
     task = jobs.check_import if stage == "check" else jobs.load_import
-    task(current_app.config["DATABASE_URL"], batch.id)
+    task(batch.id)
     return redirect(here, 303)
 
 

@@ -32,9 +32,9 @@ def read_progress(token: str) -> str | None:
 
 
 @huey.task()
-def export_recap(database_url: str, campaign_id: int, user_id: int | None, final: bool, path: str, token: str) -> str:
+def export_recap(campaign_id: int, user_id: int | None, final: bool, path: str, token: str) -> str:
     """Write the recap to ``path`` (atomically: a half-written file never has the final name)."""
-    session = _session_for(database_url)
+    session = _session_for()
     partial = path + ".part"
     try:
         with heartbeat(job_key("recap", token), "export"):

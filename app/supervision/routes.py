@@ -257,7 +257,7 @@ def recap_background(campaign_id: int):
     campaign = _campaign(campaign_id)
     token = secrets.token_hex(8)
     os.makedirs(current_app.config["EXPORT_FOLDER"], exist_ok=True)
-    export_recap(current_app.config["DATABASE_URL"], campaign.id, current_user.id,
+    export_recap(campaign.id, current_user.id,
                  campaign.status is CampaignStatus.CLOSED, _export_path(campaign.id, token), token)
     if htmx:
         return render_template("supervision/_export.html", **_export_state(campaign, token))

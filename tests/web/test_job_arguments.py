@@ -1,0 +1,52 @@
+"""What a view puts in the job queue: ids, never the database URL (it holds the database's password and the
+queue stores it, in Redis or in a file)."""
+from __future__ import annotations
+
+import io
+import pickle
+from pathlib import Path
+
+import pytest
+
+from campaigns.models import CampaignStatus, Role
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def queued_jobs():
+    """The queue as the worker would find it: tasks are stored, not run."""
+    from app.jobs import huey
+    huey.immediate = False
+    huey.flush()
+    yield huey
+    huey.flush()
+
+
+def test_a_large_check_and_a_background_recap_queue_ids_only(web, app_make, app, queued_jobs):
+    web.login(app_make.user(Role.MANAGER))
+    campaign = app_make.campaign(status=CampaignStatus.DRAFT)
+    name = "sage_balance_cp1252.csv"
+    uploaded = web.post(f"/manage/campaigns/{campaign.id}/imports",
+                        data={"file": (io.BytesIO((DATA / name).read_bytes()), name), "kind": "initial"},
+                        content_type="multipart/form-data")
+    from app.manage import imports
+    imports.INLINE_CHECK_BYTES, before = 0, imports.INLINE_CHECK_BYTES    # checked by the worker
+    try:
+        page = web.get(uploaded.headers["Location"]).get_data(as_text=True)
+        import re
+        form = {n: v for n, v in re.findall(r'<select name="(col-\d+)"[^>]*>.*?<option value="(\w+)" selected',
+                                              page, re.S)}
+        assert web.post(uploaded.headers["Location"], data=form).status_code == 303
+    finally:
+        imports.INLINE_CHECK_BYTES = before
+    assert web.post(f"/campaigns/{campaign.id}/supervision/recap/background").status_code in (200, 303)
+    stored = queued_jobs.storage.enqueued_items()
+    assert len(stored) == 2
+    url = app.config["DATABASE_URL"]
+    secret = url.split("://", 1)[1].encode()
+    for item in stored:
+        raw = item if isinstance(item, bytes) else pickle.dumps(item)
+        assert secret not in raw and b"sqlite" not in raw and b"postgresql" not in raw
+    tasks = [queued_jobs.deserialize_task(item) for item in stored]
+    assert sorted(t.name for t in tasks) == ["check_import", "export_recap"]
