@@ -2,6 +2,7 @@
 import time
 
 import click
+from flask import current_app
 
 from campaigns import supervision
 from campaigns.errors import DomainError
@@ -48,9 +49,12 @@ def purge_due(dry_run):
             click.echo(f"would purge campaign {campaign.id} ({campaign.name})")
             continue
         try:
-            counts = supervision.purge_personal_data(db.session, None, campaign)
+            counts = supervision.purge_personal_data(db.session, None, campaign,
+                                                     export_folder=current_app.config["EXPORT_FOLDER"])
         except DomainError as exc:
             click.echo(f"campaign {campaign.id}: {exc}", err=True)
             continue
-        click.echo(f"purged campaign {campaign.id}: {counts}")
+        files = counts["files"] + counts["final_recaps"] + counts["exports"]
+        click.echo(f"purged campaign {campaign.id}: {counts['debtors']} debtors anonymised, {files} files deleted "
+                   "(uploads and recaps)")
     db.session.commit()

@@ -6,6 +6,7 @@ import tempfile
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from campaigns import closing, supervision
@@ -213,13 +214,17 @@ def purge(campaign_id: int):
     """Anonymise the debtors' personal data of a closed campaign (after its final recap)."""
     campaign = _campaign(campaign_id)
     try:
-        supervision.purge_personal_data(db.session, current_user, campaign)
+        counts = supervision.purge_personal_data(db.session, current_user, campaign,
+                                                 export_folder=current_app.config["EXPORT_FOLDER"])
     except Conflict as exc:
         db.session.rollback()
         flash(domain_message(exc), "error")
     else:
         db.session.commit()
-        flash(_("Personal data purged; the figures are kept."), "success")
+        files = counts["files"] + counts["final_recaps"] + counts["exports"]
+        flash(ngettext("Personal data purged and %(num)d file deleted (uploads and recaps); the figures are kept.",
+                       "Personal data purged and %(num)d files deleted (uploads and recaps); the figures are kept.",
+                       files), "success")
     return redirect(url_for("supervision.dashboard", campaign_id=campaign_id), 303)
 
 
@@ -253,12 +258,19 @@ def _export_state(campaign, token: str) -> dict:
 @roles_required(*READERS)
 def recap_background(campaign_id: int):
     """Start writing the recap in the background (large campaigns); the page then follows its progress."""
+    from ..jobs import huey
     from .jobs import export_recap
     campaign = _campaign(campaign_id)
-    token = secrets.token_hex(8)
-    os.makedirs(current_app.config["EXPORT_FOLDER"], exist_ok=True)
-    export_recap(campaign.id, current_user.id,
-                 campaign.status is CampaignStatus.CLOSED, _export_path(campaign.id, token), token)
+    # At most one export in flight per user and campaign: asking again follows the one under way (a user
+    # clicking on and on must not fill the disk and the queue).
+    in_flight = f"recap-in-flight-{campaign.id}-{current_user.id}"
+    token = huey.get(in_flight, peek=True)
+    if not (token and _export_state(campaign, token)["state"] in ("queued", "running")):
+        token = secrets.token_hex(8)
+        os.makedirs(current_app.config["EXPORT_FOLDER"], exist_ok=True)
+        huey.put(in_flight, token)
+        export_recap(campaign.id, current_user.id,
+                     campaign.status is CampaignStatus.CLOSED, _export_path(campaign.id, token), token)
     if htmx:
         return render_template("supervision/_export.html", **_export_state(campaign, token))
     return redirect(url_for("supervision.recap_status", campaign_id=campaign.id, token=token), 303)

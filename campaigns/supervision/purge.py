@@ -30,11 +30,12 @@ def final_recap_produced(session: Session, campaign_id: int) -> bool:
 
 
 def purge_personal_data(session: Session, user: User | None, campaign: Campaign,
-                        now: datetime | None = None) -> dict:
+                        now: datetime | None = None, export_folder: str | None = None) -> dict:
     """Anonymise debtors' names, contacts, phones, e-mails and every free-text note of a closed campaign.
 
-    The uploaded files and the original cells of rejected rows are deleted as well (the client's
-    enriched file can therefore no longer be produced after the purge).
+    The uploaded files (customers files included), the recaps written in the background into
+    ``export_folder`` and the original cells of rejected rows are deleted as well (the client's enriched file
+    can therefore no longer be produced after the purge).
 
     Customer codes, invoices, amounts, dates, results and motives are kept, so the recap's figures
     stay the same. Refused before the close or before the final recap was produced; logged in the audit.
@@ -72,6 +73,7 @@ def purge_personal_data(session: Session, user: User | None, campaign: Campaign,
         .execution_options(synchronize_session=False)).rowcount
     counts["files"] = _delete_uploads(session, campaign.id)
     counts["final_recaps"] = closing.delete_final_recap_files(session, campaign.id)
+    counts["exports"] = delete_exports(export_folder, campaign.id)
     campaign.personal_data_purged_at = now
     audit.record(session, user.id if user else None, "campaign.purge_personal_data", campaign,
                  campaign_id=campaign.id, **counts)
@@ -84,13 +86,26 @@ def _delete_uploads(session: Session, campaign_id: int) -> int:
     """Delete the uploaded files (they hold the debtors' details too); the batches keep their counts."""
     deleted = 0
     for batch in session.scalars(sa.select(ImportBatch).where(
-            ImportBatch.campaign_id == campaign_id, ImportBatch.stored_path.is_not(None))):
-        path = Path(batch.stored_path)
-        if path.exists():
-            path.unlink()
-            deleted += 1
-        batch.stored_path = None
+            ImportBatch.campaign_id == campaign_id,
+            sa.or_(ImportBatch.stored_path.is_not(None), ImportBatch.customers_path.is_not(None)))):
+        for stored in (batch.stored_path, batch.customers_path):
+            if stored and Path(stored).exists():
+                Path(stored).unlink()
+                deleted += 1
+        batch.stored_path = batch.customers_path = None
     session.flush()
+    return deleted
+
+
+def delete_exports(folder: str | None, campaign_id: int) -> int:
+    """Delete the campaign's recaps written in the background (``recap-<campaign>-<token>.xlsx``, and any
+    half-written ``.part``): they hold names and phone numbers, and stay downloadable otherwise."""
+    if not folder or not Path(folder).is_dir():
+        return 0
+    deleted = 0
+    for path in Path(folder).glob(f"recap-{campaign_id}-*.xlsx*"):
+        path.unlink(missing_ok=True)
+        deleted += 1
     return deleted
 
 

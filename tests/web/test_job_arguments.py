@@ -50,3 +50,19 @@ def test_a_large_check_and_a_background_recap_queue_ids_only(web, app_make, app,
         assert secret not in raw and b"sqlite" not in raw and b"postgresql" not in raw
     tasks = [queued_jobs.deserialize_task(item) for item in stored]
     assert sorted(t.name for t in tasks) == ["check_import", "export_recap"]
+
+
+def test_asking_again_for_a_background_recap_follows_the_one_under_way(web, app_make, app, queued_jobs):
+    company = app_make.client_company()
+    campaign = app_make.campaign(client_company=company)
+    web.login(app_make.user(Role.CLIENT, client_company=company))
+    url = f"/campaigns/{campaign.id}/supervision/recap/background"
+    first = web.post(url)
+    again = web.post(url)
+    assert first.headers["Location"] == again.headers["Location"]          # the same export, followed
+    assert len(queued_jobs.storage.enqueued_items()) == 1
+    from tests.factories import WebClient
+    other = WebClient(app.test_client(), app)
+    other.login(app_make.user(Role.CLIENT, client_company=company))
+    assert other.post(url).headers["Location"] != first.headers["Location"]  # another user's is their own
+    assert len(queued_jobs.storage.enqueued_items()) == 2

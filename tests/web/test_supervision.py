@@ -163,3 +163,32 @@ def test_a_downloaded_recap_leaves_no_copy_in_the_export_folder(web, app_make, d
         response.close()
     folder = Path(app.config["EXPORT_FOLDER"])
     assert not list(folder.glob("tmp*.xlsx")), list(folder.iterdir())
+
+
+def test_the_purge_deletes_the_background_recaps_and_the_customers_file_and_says_how_many(
+        web, app, app_make, disputed, db, immediate_jobs, tmp_path):
+    from pathlib import Path
+    from campaigns.models import ImportBatch
+    manager = app_make.user(Role.MANAGER)
+    web.login(manager)
+    campaign = db.get(type(disputed["campaign"]), disputed["campaign"].id)
+    stored = tmp_path / "factures.csv"
+    customers = tmp_path / "clients.csv"
+    stored.write_text("x")
+    customers.write_text("x")
+    db.add(ImportBatch(campaign_id=campaign.id, file_name="factures.csv", stored_path=str(stored), sha256="1" * 64,
+                       customers_source="file", customers_file_name="clients.csv", customers_path=str(customers)))
+    campaign.status = CampaignStatus.CLOSED
+    db.commit()
+    base = f"/campaigns/{campaign.id}/supervision"
+    app.config["RECAP_BACKGROUND_ABOVE"] = 1
+    web.post(f"{base}/recap/background")                         # a background recap, with names in it
+    exports = Path(app.config["EXPORT_FOLDER"])
+    assert list(exports.glob(f"recap-{campaign.id}-*.xlsx"))
+    app.config["RECAP_BACKGROUND_ABOVE"] = 10 ** 9
+    web.get(f"{base}/recap.xlsx")                                # the final recap
+    response = web.post(f"{base}/purge", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Données personnelles purgées et" in page and "fichiers supprimés" in page
+    assert not stored.exists() and not customers.exists()
+    assert not list(exports.glob(f"recap-{campaign.id}-*.xlsx*"))
