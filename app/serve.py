@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 
 def main() -> int:
@@ -19,27 +20,55 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    children = [subprocess.Popen(cmd) for cmd in background_commands()]
+    commands = background_commands()
+    workers = [subprocess.Popen(cmd) for cmd in commands]
     web = subprocess.Popen([
         sys.executable, "-m", "gunicorn", "wsgi:app",
         "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers), "--threads", "4",
         "--access-logfile", "-", "--timeout", "60",
     ])
-    children.append(web)
+    stopping = []
 
     def stop(*_):
-        for child in children:
+        stopping.append(True)
+        for child in [web, *workers]:
             if child.poll() is None:
                 child.terminate()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        return web.wait()
+        return supervise(web, workers, commands, stopping)
     finally:
         stop()
-        for child in children:
-            child.wait(timeout=10)
+        for child in [web, *workers]:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def supervise(web, workers: list, commands: list, stopping: list, every: float = 1.0) -> int:
+    """Wait for the web server; meanwhile start again any job worker that died (imports, background recaps and
+    the housekeeping would otherwise stop silently), waiting longer each time one dies at once."""
+    restarts = [0] * len(workers)
+    started = [time.monotonic()] * len(workers)
+    while True:
+        code = web.poll()
+        if code is not None:
+            return code
+        for i, worker in enumerate(workers):
+            if worker.poll() is None or stopping:
+                continue
+            quick = time.monotonic() - started[i] < 30
+            restarts[i] = restarts[i] + 1 if quick else 0
+            delay = min(2 ** restarts[i], 60) if quick else 0
+            print(f"relance: the job worker stopped (exit {worker.returncode}); starting it again"
+                  + (f" in {delay} s" if delay else ""), file=sys.stderr, flush=True)
+            time.sleep(delay)
+            workers[i] = subprocess.Popen(commands[i])
+            started[i] = time.monotonic()
+        time.sleep(every)
 
 
 def background_commands() -> list[list[str]]:
