@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -14,7 +14,9 @@ from .extensions import babel, csrf, db, htmx, login_manager
 
 
 def select_locale() -> str:
-    """The user's chosen language, else French."""
+    """The user's chosen language, else French (outside a request too: the worker, the commands)."""
+    if not has_request_context():
+        return "fr"
     lang = session.get("lang")
     if lang in ("fr", "en"):
         return lang
@@ -53,8 +55,8 @@ def create_app(overrides: dict | None = None) -> Flask:
             request.max_content_length = min(app.config["MAX_CONTENT_LENGTH"], app.config["MAX_FORM_BYTES"])
 
     db.init_app(app)
-    from . import jobs
-    jobs.configure(app.config["DATABASE_URL"])   # tasks find their database here, never in their arguments
+    from .worker import context as worker_context
+    worker_context.configure(app)   # tasks run in this app's context: its database, never one in their arguments
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

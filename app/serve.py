@@ -72,12 +72,8 @@ def supervise(web, workers: list, commands: list, stopping: list, every: float =
 
 
 def background_commands() -> list[list[str]]:
-    """The job worker(s) to run beside the web server (see app.jobs once it exists)."""
-    import importlib.util
-
-    if importlib.util.find_spec("app.jobs") is None:
-        return []
-    return [[sys.executable, "-m", "app.jobs"]]
+    """The job worker to run beside the web server."""
+    return [[sys.executable, "-m", "app.worker"]]
 
 
 if __name__ == "__main__":

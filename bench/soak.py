@@ -9,8 +9,11 @@ over HTTP (bench/soak_clients.py) with the manager polling the dashboard, loads 
 payments received halfway through (``flask campaign import --update``), stops the server and checks
 the database (bench/soak_checks.py). Prints the report; exits 1 when a correctness check fails.
 
-    .venv/bin/python bench/soak.py                                # 50 agents, 10 minutes, 100k debtors
-    .venv/bin/python bench/soak.py --agents 5 --minutes 0.5 --debtors 2000 --keep
+    .venv/bin/python bench/soak.py                    # 200 agents logging in over 1 min, 10 minutes, 100k debtors
+    .venv/bin/python bench/soak.py --agents 5 --minutes 0.5 --debtors 2000 --ramp 5 --keep
+
+Jobs go through Redis (--redis, the local one by default; --redis '' for the SQLite job store); halfway the
+update file is loaded and the manager then asks for the recap in the background, written by the job worker.
 
 Targets: zero 5xx, zero lost or doubled outcomes, p99 under 150 ms for claim-and-record (reported, not
 enforced: only correctness decides the exit status). The figures and the full log go to bench/out/.
@@ -44,7 +47,7 @@ if str(ROOT) not in sys.path:
 import sqlalchemy as sa  # noqa: E402
 
 from bench import soak_checks  # noqa: E402
-from bench.soak_clients import Log, manager, open_calling_now, run_negotiators  # noqa: E402
+from bench.soak_clients import Log, background_recap, manager, open_calling_now, run_negotiators  # noqa: E402
 
 PG_ADMIN = os.environ.get("SOAK_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "soak-password-2026"
@@ -56,7 +59,7 @@ ACCESS_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(D)s'
 
 @dataclass
 class Options:
-    agents: int = 50
+    agents: int = 200
     minutes: float = 10.0
     debtors: int = 100_000
     workers: int = 4
@@ -64,6 +67,8 @@ class Options:
     think: float = 3.0            # mean seconds an agent spends on a card (uniform 0.5x-1.5x)
     poll: float = 5.0             # the dashboard's refresh period
     update_share: float = 0.05    # invoices paid (half fully, half partly) in the update file
+    ramp: float = 60.0            # seconds over which the agents log in, as a morning shift starts
+    redis: str | None = "redis://127.0.0.1:6379/12"   # the job queue (None: the SQLite job store)
     keep: bool = False            # keep the database (and say its name) for a look afterwards
     out: Path | None = None       # where the report and the server's log go
     quiet: bool = False
@@ -234,6 +239,10 @@ def run(opts: Options) -> Result:
     work = Path(tempfile.mkdtemp(prefix="relance-soak-"))
     url = create_database(opts.pg_admin)
     env = server_env(url, work)
+    if opts.redis:
+        import redis
+        redis.Redis.from_url(opts.redis).flushdb()     # a queue of this run only
+        env["REDIS_URL"] = opts.redis
     proc = None
     result = Result()
     try:
@@ -286,12 +295,17 @@ def run(opts: Options) -> Result:
             except RuntimeError as exc:
                 update["ok"], update["error"] = False, str(exc)[-1500:]
             update["seconds"] = time.perf_counter() - t
+            # Then the manager asks for the recap in the background: a job through the queue, for a worker.
+            update["recap"] = background_recap(base, campaign_id, manager_email, PASSWORD)
         updater = threading.Thread(target=load_update, daemon=True)
         updater.start()
         say(f"soaking: {opts.agents} agents, {opts.minutes:g} min, on {base} ({opts.workers} workers)")
+        # Logins spread evenly over the ramp, in an order mixing the client processes.
+        login_at = {email: started + opts.ramp * k / max(1, len(emails)) for k, email in enumerate(emails)}
         groups = [emails[i::opts.processes] for i in range(opts.processes) if emails[i::opts.processes]]
         with ProcessPoolExecutor(len(groups), mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(run_negotiators, base, campaign_id, group, PASSWORD, stop_at, opts.think, i)
+            futures = [pool.submit(run_negotiators, base, campaign_id, group, PASSWORD, stop_at, opts.think, i,
+                                   [login_at[e] for e in group])
                        for i, group in enumerate(groups)]
             for future in futures:
                 log.extend(future.result())
@@ -305,6 +319,8 @@ def run(opts: Options) -> Result:
                                             update_total if update.get("ok") else None)
         result.failures = {"5xx or connection errors": soak_checks.server_errors(log.requests),
                            "update file loaded": [] if update.get("ok") else [update.get("error", "not loaded")],
+                           "background recap written by a worker": [] if update.get("recap", {}).get("state") == "done"
+                           else [str(update.get("recap"))],
                            "simulated agents stopped by a problem": [
                                f"{who}: {text}" for who, text in log.problems if "answered 4" not in text],
                            **checks["failures"]}
@@ -351,6 +367,10 @@ def print_report(result: Result) -> None:
     u = r["update_file"]
     print(f"update file: {u['rows']} rows loaded at {u.get('at', 0):.0f} s in {u.get('seconds', 0):.1f} s, "
           f"ok={u.get('ok')}")
+    recap = u.get("recap") or {}
+    print(f"background recap (job queue {r['options']['redis'] or 'SQLite'}): {recap.get('state')} in "
+          f"{recap.get('seconds', 0):.1f} s, {recap.get('bytes', 0)} bytes")
+    print(f"machine: {os.cpu_count()} cores shared by the load generator, gunicorn, the job worker and PostgreSQL")
     print("figures:", json.dumps(r["figures"], ensure_ascii=False))
     rc = r["reconnects"]
     print(f"kept-alive connections closed by the server, request sent again at once: {rc['count']} "
@@ -378,6 +398,8 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=d.processes, help="client processes")
     parser.add_argument("--think", type=float, default=d.think, help="mean seconds on a card before saving")
     parser.add_argument("--poll", type=float, default=d.poll, help="seconds between dashboard refreshes")
+    parser.add_argument("--ramp", type=float, default=d.ramp, help="seconds over which the agents log in")
+    parser.add_argument("--redis", default=d.redis, help="job queue URL ('' for the SQLite job store)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     result = run(Options(**vars(args)))

@@ -265,18 +265,56 @@ def manager(base: str, campaign_id: int, email: str, password: str, stop_at: flo
 
 
 def run_negotiators(base: str, campaign_id: int, emails: list[str], password: str, stop_at: float,
-                    think: float, seed: int) -> Log:
-    """Threads, one per negotiator, in this process; returns the merged log (picklable)."""
+                    think: float, seed: int, starts: list[float] | None = None) -> Log:
+    """Threads, one per negotiator, in this process; returns the merged log (picklable).
+
+    ``starts`` (epoch seconds, one per negotiator) spreads the logins as a morning shift starts; by default
+    they come 50 ms apart.
+    """
     log, lock = Log(), threading.Lock()
-    threads = [threading.Thread(target=negotiator, args=(base, campaign_id, email, password, stop_at, think,
-                                                         seed * 1000 + i, log, lock), daemon=True)
-               for i, email in enumerate(emails)]
-    for i, t in enumerate(threads):
+    starts = starts or [time.time() + 0.05 * i for i in range(len(emails))]
+
+    def shift(i, email):
+        time.sleep(max(0.0, starts[i] - time.time()))
+        negotiator(base, campaign_id, email, password, stop_at, think, seed * 1000 + i, log, lock)
+
+    threads = [threading.Thread(target=shift, args=(i, email), daemon=True) for i, email in enumerate(emails)]
+    for t in threads:
         t.start()
-        time.sleep(0.05)  # people do not all press the key in the same millisecond
     for t in threads:
         t.join(timeout=max(0.0, stop_at - time.time()) + TIMEOUT * (RETRIES + 2))
     return log
+
+
+def background_recap(base: str, campaign_id: int, email: str, password: str, timeout: float = 600) -> dict:
+    """As the manager: ask for the recap in the background (a job for the worker), follow it until its file is
+    ready, download it. Returns the state reached, the seconds it took and the workbook's size."""
+    log, lock = Log(), threading.Lock()
+    me = Browser(base, log, lock)
+    me.login(email, password)
+    started = time.time()
+    answer, _ = me.request("recap", "POST", f"/campaigns/{campaign_id}/supervision/recap/background")
+    if answer is None or answer.status_code not in (200, 303):
+        return {"state": f"answered {getattr(answer, 'status_code', 'nothing')}", "seconds": time.time() - started}
+    status_url = answer.headers.get("Location", "") if answer.status_code == 303 else \
+        re.search(r'hx-get="([^"]+)"', answer.text).group(1)
+    status_url = re.sub(r"^https?://[^/]+", "", status_url)
+    state = "queued"
+    while time.time() - started < timeout:
+        page, _ = me.request("recap", "GET", status_url, htmx=True)
+        text = page.text if page is not None else ""
+        if "/file" in text:
+            state = "done"
+            break
+        if 'role="alert"' in text:
+            state = "failed"
+            break
+        time.sleep(1)
+    result = {"state": state, "seconds": time.time() - started}
+    if state == "done":
+        workbook, _ = me.request("recap", "GET", status_url.rstrip("/") + "/file")
+        result["bytes"] = len(workbook.content) if workbook is not None and workbook.status_code == 200 else 0
+    return result
 
 
 def open_calling_now(base: str, campaign_id: int, email: str, password: str) -> int:

@@ -1,3 +1,5 @@
+from datetime import datetime, timezone
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -67,3 +69,25 @@ def audit_log():
     older = rows[-1][0].id if len(rows) == audit.PAGE_SIZE else None
     return render_template("admin/audit.html", rows=rows, campaign_id=campaign_id, action=action or "",
                            older=older, action_labels=ACTION_LABELS)
+
+
+@bp.route("/health")
+@roles_required(Role.ADMIN)
+def health():
+    """The background jobs: each worker's health, the queue's length and the periodic jobs' last runs."""
+    import sqlalchemy as sa
+
+    from campaigns.models import ImportBatch, ImportStatus
+
+    from ..worker import heartbeats, housekeeping, store
+
+    def when(epoch):
+        return datetime.fromtimestamp(epoch, timezone.utc)
+
+    workers = [{**w, "started_at": when(w["started"])} for w in heartbeats.workers()]
+    runs = {name: ({**run, "at_time": when(run["at"])} if isinstance(run, dict) else None)
+            for name, run in housekeeping.last_runs().items()}
+    in_progress = db.session.scalar(sa.select(sa.func.count()).select_from(ImportBatch).where(
+        ImportBatch.status.in_([ImportStatus.QUEUED, ImportStatus.RUNNING])))
+    return render_template("admin/health.html", workers=workers, alive=any(w["alive"] for w in workers),
+                           pending=store.pending_count(), imports_in_progress=in_progress, runs=runs)

@@ -43,18 +43,15 @@ def export(campaign_id, out, final, enriched):
 @campaign_cli.command("purge-due")
 @click.option("--dry-run", is_flag=True)
 def purge_due(dry_run):
-    """Purge personal data of closed campaigns whose retention period has passed."""
-    for campaign in supervision.purge_due(db.session):
-        if dry_run:
+    """Purge personal data of closed campaigns whose retention period has passed (the worker does it daily)."""
+    if dry_run:
+        for campaign in supervision.purge_due(db.session):
             click.echo(f"would purge campaign {campaign.id} ({campaign.name})")
-            continue
-        try:
-            counts = supervision.purge_personal_data(db.session, None, campaign,
-                                                     export_folder=current_app.config["EXPORT_FOLDER"])
-        except DomainError as exc:
-            click.echo(f"campaign {campaign.id}: {exc}", err=True)
-            continue
-        files = counts["files"] + counts["final_recaps"] + counts["exports"]
-        click.echo(f"purged campaign {campaign.id}: {counts['debtors']} debtors anonymised, {files} files deleted "
-                   "(uploads and recaps)")
+        return
+    for result in supervision.purge_all_due(db.session, current_app.config["EXPORT_FOLDER"]):
+        if result.counts is None:
+            click.echo(f"campaign {result.campaign_id}: {result.refusal}", err=True)
+        else:
+            click.echo(f"purged campaign {result.campaign_id}: {result.counts['debtors']} debtors anonymised, "
+                       f"{result.files} files deleted (uploads and recaps)")
     db.session.commit()

@@ -19,6 +19,7 @@ from campaigns.money import format_eur
 from ..auth.permissions import roles_required
 from ..errors import domain_message
 from ..extensions import db, htmx
+from ..worker import imports as jobs
 from . import bp
 from .labels import CHANGE_LABELS, KIND_LABELS, KINDS, PROMISE_LABELS
 from .routes import STAFF, load_campaign
@@ -150,9 +151,7 @@ def mapping(campaign_id: int, batch_id: int):
         else:
             db.session.commit()
             if batch.status is ImportStatus.RUNNING:
-                from ..jobs import check_import, forget, job_key
-                forget(job_key("import", batch.id))  # a dead earlier run must not be taken for this one
-                check_import(batch.id)
+                jobs.start(batch.id, "check")
             return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
     by_column = {column: field for field, columns in chosen.items() for column in columns}
     table = analysis.customers
@@ -203,11 +202,10 @@ def _reasons(plan) -> dict[str, tuple[bool, str]]:
 def batch(campaign_id: int, batch_id: int):
     """The check (counts, quality, rejected rows), then progress while loading, then the summary."""
     campaign, batch = _batch(campaign_id, batch_id)
-    from ..jobs import import_interrupted, read_progress
-    done = read_progress(batch.id) if batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) else None
+    done = jobs.read_progress(batch.id) if batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) else None
     # A worker that died leaves the batch "loading": shown as failed (the worker's next sweep records it).
     context = dict(campaign=campaign, batch=batch, done=done or 0, labels=FIELD_LABELS,
-                   rejections=batch.rejections[:500], interrupted=import_interrupted(batch),
+                   rejections=batch.rejections[:500], interrupted=jobs.import_interrupted(batch),
                    kind_labels=KIND_LABELS, change_labels=CHANGE_LABELS, promise_labels=PROMISE_LABELS,
                    warnings=_warnings(batch))
     if htmx and request.args.get("page") is None:
@@ -250,9 +248,7 @@ def confirm(campaign_id: int, batch_id: int):
         flash(domain_message(exc), "error")
         return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
     db.session.commit()
-    from ..jobs import forget, job_key, load_import
-    forget(job_key("import", batch.id))  # a dead earlier run must not be taken for this one
-    load_import(batch.id)
+    jobs.start(batch.id, "load")
     return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
 
 
@@ -260,7 +256,6 @@ def confirm(campaign_id: int, batch_id: int):
 @roles_required(*STAFF)
 def retry(campaign_id: int, batch_id: int):
     """Run again a check or a load that failed or whose worker died; the page follows it again."""
-    from .. import jobs
     campaign, batch = _batch(campaign_id, batch_id)
     here = url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id)
     if batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) and not jobs.import_interrupted(batch):
@@ -273,9 +268,7 @@ def retry(campaign_id: int, batch_id: int):
         flash(domain_message(exc), "error")
         return redirect(here, 303)
     db.session.commit()
-    jobs.forget(jobs.job_key("import", batch.id))
-    task = jobs.check_import if stage == "check" else jobs.load_import
-    task(batch.id)
+    jobs.start(batch.id, stage)
     return redirect(here, 303)
 
 

@@ -19,9 +19,11 @@ from campaigns.recap import write_enriched, write_recap
 from campaigns.supervision.purge import final_recap_produced
 from campaigns.supervision.quality import quality_lines
 
+from .. import worker
 from ..auth.permissions import roles_required
 from ..errors import domain_message
 from ..extensions import db, htmx
+from ..worker import recaps
 from . import bp
 from .charts import columns, hbars
 
@@ -240,11 +242,11 @@ def helpers():
 def _export_path(campaign_id: int, token: str) -> str:
     if not re.fullmatch(r"[0-9a-f]{16}", token):
         abort(404)
-    return os.path.join(current_app.config["EXPORT_FOLDER"], f"recap-{campaign_id}-{token}.xlsx")
+    return recaps.export_path(current_app.config["EXPORT_FOLDER"], campaign_id, token)
 
 
 def _export_state(campaign, token: str) -> dict:
-    from .jobs import read_progress
+    from ..worker.recaps import read_progress
     path = _export_path(campaign.id, token)
     raw = "done" if os.path.exists(path) else (read_progress(token) or "queued")
     done = total = 0
@@ -258,19 +260,17 @@ def _export_state(campaign, token: str) -> dict:
 @roles_required(*READERS)
 def recap_background(campaign_id: int):
     """Start writing the recap in the background (large campaigns); the page then follows its progress."""
-    from ..jobs import huey
-    from .jobs import export_recap
     campaign = _campaign(campaign_id)
     # At most one export in flight per user and campaign: asking again follows the one under way (a user
     # clicking on and on must not fill the disk and the queue).
-    in_flight = f"recap-in-flight-{campaign.id}-{current_user.id}"
-    token = huey.get(in_flight, peek=True)
+    in_flight = recaps.in_flight_key(campaign.id, current_user.id)
+    token = worker.peek(in_flight)
     if not (token and _export_state(campaign, token)["state"] in ("queued", "running")):
         token = secrets.token_hex(8)
         os.makedirs(current_app.config["EXPORT_FOLDER"], exist_ok=True)
-        huey.put(in_flight, token)
-        export_recap(campaign.id, current_user.id,
-                     campaign.status is CampaignStatus.CLOSED, _export_path(campaign.id, token), token)
+        worker.put(in_flight, token)
+        worker.enqueue(recaps.export_recap, campaign.id, current_user.id,
+                       campaign.status is CampaignStatus.CLOSED, token)
     if htmx:
         return render_template("supervision/_export.html", **_export_state(campaign, token))
     return redirect(url_for("supervision.recap_status", campaign_id=campaign.id, token=token), 303)

@@ -1,6 +1,7 @@
 """The personal-data purge at the close of a mission: people's details go, the figures stay."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .. import audit, closing
-from ..errors import N_, Conflict
+from ..errors import N_, Conflict, DomainError
 from ..models import (
     AuditEntry, CallAttempt, Callback, Campaign, CampaignStatus, DebtorAccount, ImportBatch, ImportRejection,
     InvoiceMotive, Phone, User, utcnow,
@@ -116,3 +117,31 @@ def purge_due(session: Session, now: datetime | None = None) -> list[Campaign]:
         Campaign.status == CampaignStatus.CLOSED, Campaign.personal_data_purged_at.is_(None),
         Campaign.closed_at.is_not(None))).all()
     return [c for c in closed if c.closed_at + timedelta(days=c.retention_days) <= now]
+
+
+@dataclass(frozen=True)
+class DuePurge:
+    """One campaign the retention purge reached: what it removed, or why it was refused."""
+    campaign_id: int
+    campaign_name: str
+    counts: dict | None
+    refusal: DomainError | None = None
+
+    @property
+    def files(self) -> int:
+        return self.counts["files"] + self.counts["final_recaps"] + self.counts["exports"] if self.counts else 0
+
+
+def purge_all_due(session: Session, export_folder: str | None, now: datetime | None = None) -> list[DuePurge]:
+    """Purge every campaign ``purge_due`` finds, each in its own savepoint: one that is refused (no final
+    recap yet) is reported and the others go on. What ``flask campaign purge-due`` and the daily job run."""
+    results = []
+    for campaign in purge_due(session, now):
+        try:
+            with session.begin_nested():
+                counts = purge_personal_data(session, None, campaign, now=now, export_folder=export_folder)
+        except DomainError as exc:
+            results.append(DuePurge(campaign.id, campaign.name, None, exc))
+        else:
+            results.append(DuePurge(campaign.id, campaign.name, counts))
+    return results

@@ -12,7 +12,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 @pytest.fixture
 def jobs_run_at_once():
-    from app.jobs import huey
+    from app.worker import huey
     huey.immediate = True
     yield
     huey.immediate = False

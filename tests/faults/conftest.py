@@ -77,7 +77,7 @@ def database_name(url: str) -> str:
 
 
 class Workers:
-    """``python -m app.jobs`` processes sharing a throw-away job store with the web app of the test."""
+    """``python -m app.worker`` processes sharing a throw-away job store with the web app of the test."""
 
     def __init__(self, store: Path, database_url: str, logs: Path, exports: Path):
         self.store, self.database_url, self.logs, self.exports = store, database_url, logs, exports
@@ -88,7 +88,7 @@ class Workers:
                "EXPORT_FOLDER": str(self.exports),
                "JOB_HEARTBEAT_SECONDS": "0.5", "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
         log = open(self.logs / f"worker-{len(self.processes) + 1}.log", "w")
-        process = subprocess.Popen([sys.executable, "-m", "app.jobs"], cwd=ROOT, env=env,
+        process = subprocess.Popen([sys.executable, "-m", "app.worker"], cwd=ROOT, env=env,
                                    stdout=log, stderr=subprocess.STDOUT)
         log.close()
         self.processes.append(process)
@@ -118,7 +118,7 @@ def workers(pg_url, tmp_path):
     """Real worker processes; the test's web app enqueues into their store (not the suite's shared one)."""
     from huey.storage import SqliteStorage
 
-    from app.jobs import huey
+    from app.worker import huey
     store = tmp_path / "jobs.db"
     shared = huey.storage
     huey.storage = SqliteStorage(huey.name, filename=str(store))

@@ -20,10 +20,10 @@ COLUMNS = ["customer_code", "company_name", "siren", "contact_name", "phone", "p
 
 @pytest.fixture
 def jobs_run_at_once():
-    from app import jobs
-    jobs.huey.immediate = True
-    yield jobs
-    jobs.huey.immediate = False
+    from app.worker import heartbeats, huey
+    huey.immediate = True
+    yield heartbeats
+    huey.immediate = False
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_a_load_whose_worker_died_shows_as_failed_and_runs_again_from_the_page(w
     batch, batch_url = confirmed
     gone = subprocess.Popen(["true"])
     gone.wait()
-    jobs_run_at_once.huey.put(jobs_run_at_once.job_key("import", batch.id), worker_record(gone.pid))
+    jobs_run_at_once.store.put(jobs_run_at_once.job_key("import", batch.id), worker_record(gone.pid))
 
     page = web.get(batch_url).get_data(as_text=True)
     assert "Le traitement a été interrompu, relancez-le." in page and "Relancer" in page
@@ -69,7 +69,7 @@ def test_a_load_whose_worker_died_shows_as_failed_and_runs_again_from_the_page(w
 
 def test_a_load_still_running_cannot_be_started_twice(web, db, confirmed, jobs_run_at_once):
     batch, batch_url = confirmed
-    jobs_run_at_once.huey.put(jobs_run_at_once.job_key("import", batch.id), worker_record(os.getpid()))
+    jobs_run_at_once.store.put(jobs_run_at_once.job_key("import", batch.id), worker_record(os.getpid()))
     assert "Chargement…" in web.get(batch_url).get_data(as_text=True)
     answer = web.post(f"{batch_url}/retry", follow_redirects=True).get_data(as_text=True)
     assert "Cet import est encore en cours de traitement." in answer

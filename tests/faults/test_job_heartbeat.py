@@ -8,15 +8,16 @@ import time
 
 import pytest
 
-from app import jobs
+from app.worker import heartbeats as jobs
+from app.worker import huey
 
 
 @pytest.fixture(autouse=True)
 def memory_store():
     """huey's immediate mode keeps its store in memory."""
-    jobs.huey.immediate = True
+    huey.immediate = True
     yield
-    jobs.huey.immediate = False
+    huey.immediate = False
 
 
 def record(**kw):
@@ -39,12 +40,12 @@ def test_a_job_never_started_or_finished_is_not_interrupted():
 
 
 def test_a_job_whose_worker_process_is_gone_is_interrupted_at_once():
-    jobs.huey.put("job-import-2", record(pid=dead_pid()))
+    huey.put("job-import-2", record(pid=dead_pid()))
     assert jobs.interrupted("job-import-2")
 
 
 def test_a_job_on_another_machine_is_interrupted_only_once_its_beat_is_stale():
-    jobs.huey.put("job-import-3", record(host="worker-2.example", pid=dead_pid()))
+    huey.put("job-import-3", record(host="worker-2.example", pid=dead_pid()))
     assert not jobs.interrupted("job-import-3")
     assert jobs.interrupted("job-import-3", now=time.time() + 61)
 
@@ -59,10 +60,10 @@ def test_a_job_that_raised_stays_unfinished_so_that_it_reads_as_interrupted_late
 
 
 def test_a_half_written_recap_of_a_dead_worker_is_deleted_and_one_being_written_is_kept(tmp_path):
-    from app.supervision.jobs import sweep_partial_exports
+    from app.worker.recaps import sweep_partial_exports
     dead, alive = "0123456789abcdef", "fedcba9876543210"
-    jobs.huey.put(jobs.job_key("recap", dead), record(task="export", pid=dead_pid()))
-    jobs.huey.put(jobs.job_key("recap", alive), record(task="export"))
+    huey.put(jobs.job_key("recap", dead), record(task="export", pid=dead_pid()))
+    huey.put(jobs.job_key("recap", alive), record(task="export"))
     for token in (dead, alive):
         (tmp_path / f"recap-7-{token}.xlsx.part").write_bytes(b"PK\x03\x04 half a zip")
     (tmp_path / "recap-7-00000000000000aa.xlsx").write_bytes(b"a finished recap")

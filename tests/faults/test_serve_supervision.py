@@ -30,7 +30,7 @@ def children(pid: int) -> dict[int, str]:
 
 
 def job_worker(pid: int) -> int | None:
-    return next((child for child, cmd in children(pid).items() if "app.jobs" in cmd), None)
+    return next((child for child, cmd in children(pid).items() if "app.worker" in cmd), None)
 
 
 def wait_for(test, seconds: float = 30):

@@ -87,7 +87,7 @@ def _page(web, url) -> str:
 
 def _worker_gave_up(batch) -> bool:
     """The load's record says it ended (failure recorded) or went silent (it could not even record that)."""
-    from app.jobs import interrupted, job_key, job_record
+    from app.worker.heartbeats import interrupted, job_key, job_record
     record = job_record(job_key("import", batch.id))
     return bool(record) and (record["finished"] or interrupted(job_key("import", batch.id)))
 
@@ -115,7 +115,7 @@ def load_held_at_its_end(web, session, url, admin, campaign, batch_url):
 
 def test_a_worker_killed_while_loading_leaves_nothing_and_the_manager_runs_the_load_again(
         pg_web, pg_session, pg_url, admin, workers, checked_batch):
-    from app.jobs import read_progress
+    from app.worker.imports import read_progress
     campaign, batch, batch_url = checked_batch
     worker = workers.start()
 
@@ -219,8 +219,8 @@ def large_campaign(pg_make, pg_session):
 
 def test_a_worker_killed_while_writing_a_recap_leaves_no_file_and_a_new_export_succeeds(
         pg_web, pg_app, pg_session, workers, manager, large_campaign):
-    from app.jobs import huey
-    from app.supervision.jobs import progress_key
+    from app.worker import huey
+    from app.worker.recaps import progress_key
     base = f"/campaigns/{large_campaign.id}/supervision"
     exports = pg_app.config["EXPORT_FOLDER"]
     worker = workers.start()

@@ -1,5 +1,5 @@
 """With REDIS_URL set, the job queue lives in Redis: the package is installed and a queued task is there for
-any worker machine to take (run in a child process: the queue is chosen when app.jobs is imported)."""
+any worker machine to take (run in a child process: the queue is chosen when app.worker is imported)."""
 from __future__ import annotations
 
 import socket
@@ -23,13 +23,13 @@ def redis_reachable() -> bool:
 @pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379 (CI and this machine have one)")
 def test_with_redis_url_the_queue_is_redis_and_holds_a_queued_task_by_id(tmp_path):
     code = textwrap.dedent("""
-        from app import jobs
-        assert type(jobs.huey).__name__ == "RedisHuey", type(jobs.huey)
-        jobs.huey.flush()
-        jobs.check_import(42)                       # queued, not run: no worker here
-        [task] = jobs.huey.pending()
+        from app import worker
+        assert type(worker.huey).__name__ == "RedisHuey", type(worker.huey)
+        worker.huey.flush()
+        worker.enqueue(worker.imports.check_import, 42)    # queued, not run: no worker here
+        [task] = worker.huey.pending()
         assert (task.name, task.args) == ("check_import", (42,)), (task.name, task.args)
-        jobs.huey.flush()
+        worker.huey.flush()
         print("ok")
     """)
     env = {"REDIS_URL": "redis://127.0.0.1:6379/15", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),

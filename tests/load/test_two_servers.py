@@ -1,4 +1,4 @@
-"""Beyond one machine: two app servers (gunicorn) and two job workers (python -m app.jobs), one PostgreSQL
+"""Beyond one machine: two app servers (gunicorn) and two job workers (python -m app.worker), one PostgreSQL
 database and one Redis queue, shared upload and export folders. A file uploaded through app A is checked and
 loaded by a worker once; a recap asked for through app B is written by a worker and downloaded through app A;
 negotiators record calls through both, and each acknowledged call is in the database exactly once."""
@@ -76,7 +76,7 @@ def deployment(tmp_path_factory):
                                           cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             apps.append(f"http://127.0.0.1:{port}")
         for _ in range(2):
-            procs.append(subprocess.Popen([sys.executable, "-m", "app.jobs"], cwd=ROOT, env=env,
+            procs.append(subprocess.Popen([sys.executable, "-m", "app.worker"], cwd=ROOT, env=env,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         import requests
         for base in apps:

@@ -124,7 +124,7 @@ def test_the_export_command_writes_the_recap(app, app_make, disputed, tmp_path):
 @pytest.fixture
 def immediate_jobs():
     """huey's immediate mode: the background export runs inside the request that starts it."""
-    from app.jobs import huey
+    from app.worker import huey
     huey.immediate = True
     yield huey
     huey.immediate = False

@@ -9,7 +9,7 @@ from campaigns.outcomes import OutcomeInput, PromiseInput, record_outcome
 
 
 def test_the_worker_breaks_promises_past_due_in_running_campaigns_only(app, app_make, db):
-    from app import jobs
+    from app.worker.housekeeping import housekeep
 
     agent = app_make.user(Role.AGENT)
     running = app_make.campaign(agents=[agent])
@@ -24,14 +24,15 @@ def test_the_worker_breaks_promises_past_due_in_running_campaigns_only(app, app_
             now=now)
     db.commit()
 
-    assert jobs.housekeep(app.config["DATABASE_URL"], now=now + timedelta(days=30)) == 1
+    with app.app_context():
+        assert housekeep(now=now + timedelta(days=30)) == 1
 
     db.expire_all()
     statuses = {p.debtor.campaign_id: p.status for p in db.query(Promise)}
     assert statuses == {running.id: PromiseStatus.BROKEN, paused.id: PromiseStatus.PENDING}
 
 
-def test_housekeeping_is_scheduled_on_the_worker():
-    from app import jobs
+def test_housekeeping_and_the_retention_purge_are_scheduled_on_the_worker():
+    from app.worker import huey
 
-    assert any(task.name.endswith("queue_housekeeping") for task in jobs.huey._registry.periodic_tasks)
+    assert {task.name for task in huey._registry.periodic_tasks} == {"queue_housekeeping", "purge_due"}
