@@ -6,7 +6,6 @@ import io
 import pickle
 from pathlib import Path
 
-import pytest
 
 from campaigns.models import CampaignStatus, Role
 

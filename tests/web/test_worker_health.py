@@ -8,7 +8,6 @@ import subprocess
 import time
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from campaigns.models import Campaign, CampaignStatus, DebtorAccount, Role, utcnow
