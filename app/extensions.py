@@ -1,8 +1,6 @@
 """Extensions, created here and bound to the app in create_app."""
 from __future__ import annotations
 
-import logging
-
 from flask import g
 from flask_babel import Babel
 from flask_htmx import HTMX
@@ -47,11 +45,7 @@ class Database:
     def _close(_exc=None):
         session = g.pop("db_session", None)
         if session is not None:
-            try:
-                session.close()  # anything not committed is rolled back
-            except Exception:  # noqa: BLE001 - the connection died under the request: the answer is already
-                # written (a 503 when the request saw it), the pool drops the connection; nothing to undo.
-                logging.getLogger(__name__).warning("closing a session whose connection was lost", exc_info=True)
+            session.close()  # anything not committed is rolled back
 
 
 db = Database()

@@ -90,12 +90,6 @@ def parse_ids(values: list[str]) -> list[int] | None:
     return ids or None
 
 
-def request_key(value: str | None) -> str | None:
-    """The card's key (32 hex digits, see render.py); anything else is not one of ours and is not kept."""
-    value = (value or "").strip()
-    return value if re.fullmatch(r"[0-9a-f]{32}", value) else None
-
-
 def parse_outcome(form, started_at: datetime | None = None) -> ParsedOutcome:
     """Read the outcome form (a MultiDict) into an OutcomeInput, or field errors."""
     from campaigns.outcomes import (AlreadyPaidInput, CallbackInput, MotiveInput, OutcomeInput,
@@ -214,6 +208,6 @@ def parse_outcome(form, started_at: datetime | None = None) -> ParsedOutcome:
         new_phone=(form.get("new_phone", "").strip() or None) if choice == "wrong_number" else None,
         phone_dialled=form.get("phone_dialled") or None,
         started_at=started_at,
-        request_key=request_key(form.get("request_key")),
+        request_key=form.get("request_key") or None,
         refused=choice == "refusal",
     ))
