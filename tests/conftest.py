@@ -21,7 +21,10 @@ pytest_plugins = ["tests.factories"]
 
 # Jobs a test enqueues without running them go to a throw-away store, never to instance/jobs.db
 # where a developer's worker would pick them up.
-os.environ.setdefault("JOBS_DB", os.path.join(tempfile.mkdtemp(prefix="relance-jobs-"), "jobs.db"))
+# One store per test process: xdist workers inherit the controller's environment, and tests that flush the
+# store would empty each other's.
+if os.environ.get("PYTEST_XDIST_WORKER") or "JOBS_DB" not in os.environ:
+    os.environ["JOBS_DB"] = os.path.join(tempfile.mkdtemp(prefix="relance-jobs-"), "jobs.db")
 
 PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
