@@ -8,7 +8,7 @@ from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import filters, navigation
+from . import edge, filters, navigation
 from .config import ROOT, from_environment
 from .extensions import babel, csrf, db, htmx, login_manager
 
@@ -54,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         if request.mimetype != "multipart/form-data":
             request.max_content_length = min(app.config["MAX_CONTENT_LENGTH"], app.config["MAX_FORM_BYTES"])
 
+    edge.register(app)   # before CSRF protection and before any route is added (the bounded id converter)
     db.init_app(app)
     from .worker import context as worker_context
     worker_context.configure(app)   # tasks run in this app's context: its database, never one in their arguments

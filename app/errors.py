@@ -28,7 +28,7 @@ def domain_message(error: DomainError) -> str:
 def register_error_handlers(app):
     def database_unavailable(error):
         """503 while the database restarts: nothing was saved, and what the user typed is still in the form."""
-        log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, getattr(error, "orig", error))
         # The page must not ask the database who is logged in (it would fail again): anonymous for this answer.
         g._login_user = login_manager.anonymous_user()
         db.discard_session()
@@ -45,6 +45,41 @@ def register_error_handlers(app):
 
     for exception in UNAVAILABLE:
         app.register_error_handler(exception, database_unavailable)
+
+    @app.errorhandler(sa_exc.DBAPIError)
+    def database_refused(error):
+        """A value the database refuses (too long for its column, a number out of range) that no form check
+        caught: nothing is saved and the user is told, never a 500. A connection lost at that moment is a 503."""
+        if error.connection_invalidated:
+            return database_unavailable(error)
+        log.warning("database refused a value on %s %s: %s", request.method, request.path, error.orig)
+        db.discard_session()
+        message = gettext("A value you sent is too long or out of the accepted range: nothing was saved. "
+                          "Correct it and send it again.")
+        template = "errors/_alert.html" if htmx else "errors/error.html"
+        return render_template(template, code=422, message=message), 422
+
+    @app.errorhandler(DomainError)
+    def input_refused(error):
+        """A rule broken by the input that the view did not turn into a message next to its field (say, a text
+        past its column's size): nothing was written, and the user reads why."""
+        db.discard_session()
+        template = "errors/_alert.html" if htmx else "errors/error.html"
+        return render_template(template, code=422, message=domain_message(error)), 422
+
+    @app.errorhandler(sa_exc.IntegrityError)
+    def database_conflict(error):
+        """Two requests creating the same thing at once (the database's unique rules catch the second)."""
+        log.warning("integrity error on %s %s: %s", request.method, request.path, error.orig)
+        db.discard_session()
+        message = gettext("What you sent conflicts with something recorded at the same moment: nothing was "
+                          "saved. Reload the page and try again.")
+        template = "errors/_alert.html" if htmx else "errors/error.html"
+        return render_template(template, code=409, message=message), 409
+
+    @app.errorhandler(sa_exc.PendingRollbackError)
+    def connection_lost_earlier(error):
+        return database_unavailable(error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -1,6 +1,8 @@
 """Extensions, created here and bound to the app in create_app."""
 from __future__ import annotations
 
+import logging
+
 from flask import g
 from flask_babel import Babel
 from flask_htmx import HTMX
@@ -45,7 +47,11 @@ class Database:
     def _close(_exc=None):
         session = g.pop("db_session", None)
         if session is not None:
-            session.close()  # anything not committed is rolled back
+            try:
+                session.close()  # anything not committed is rolled back
+            except Exception:  # noqa: BLE001 - the connection died under the request: the answer is already
+                # written (a 503 when the request saw it), the pool drops the connection; nothing to undo.
+                logging.getLogger(__name__).warning("closing a session whose connection was lost", exc_info=True)
 
 
 db = Database()

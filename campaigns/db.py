@@ -1,6 +1,7 @@
 """Engines and sessions for SQLite (embedded default) and PostgreSQL (production)."""
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -44,7 +45,27 @@ def make_engine(url: str, **kwargs) -> sa.Engine:
 
 def make_session_factory(engine: sa.Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (views render after committing)."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    sa.event.listen(factory, "before_flush", _texts_fit_their_columns)
+    return factory
+
+
+@functools.cache
+def _bounded_texts(mapper) -> tuple[tuple[str, int], ...]:
+    return tuple((attr.key, column.type.length) for attr in mapper.column_attrs for column in attr.columns
+                 if isinstance(column.type, sa.String) and column.type.length)
+
+
+def _texts_fit_their_columns(session: Session, _context, _instances) -> None:
+    """A text longer than its column is refused the same way on both databases (SQLite would keep it whole,
+    PostgreSQL would fail the transaction): as an input error, before anything is written."""
+    from .errors import N_, DomainError
+    for obj in (*session.new, *session.dirty):
+        for key, length in _bounded_texts(sa.inspect(obj).mapper):
+            value = obj.__dict__.get(key)
+            if isinstance(value, str) and len(value) > length:
+                raise DomainError(N_("A value typed is longer than the {n} characters allowed: shorten it and "
+                                     "send it again."), n=length)
 
 
 def is_postgres(session_or_engine) -> bool:

@@ -79,6 +79,14 @@ def _lock_statement(with_key: bool):
             .with_for_update(of=DebtorAccount.__table__).execution_options(populate_existing=True))
 
 
+def _already_recorded(attempt: CallAttempt, debtor_id: int, agent_id: int) -> CallAttempt:
+    """A form sent again returns its call; a request key belongs to one debtor and one agent, and reused on
+    another (a form copied, a crafted request) it is refused rather than answered "recorded"."""
+    if attempt.debtor_id != debtor_id or attempt.agent_id != agent_id:
+        raise Conflict(N_("This form was already used for another call. Reload the card and record the call again."))
+    return attempt
+
+
 def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: OutcomeInput,
                    now: datetime | None = None) -> CallAttempt:
     """Record one call of ``agent_id`` on a debtor it holds, in the caller's transaction, and hand the debtor
@@ -99,7 +107,7 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
         raise NotFound(N_("This debtor does not exist."))
     debtor, recorded_id, has_pending_callback = row
     if recorded_id is not None:
-        return session.get(CallAttempt, recorded_id)
+        return _already_recorded(session.get(CallAttempt, recorded_id), debtor_id, agent_id)
     # The view loaded the campaign to check access: usually no query (reloading it with the lock cost more,
     # its JSON settings parsed again at every call).
     campaign = session.get(Campaign, debtor.campaign_id)
@@ -113,7 +121,7 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
             existing = session.scalars(sa.select(CallAttempt).where(
                 CallAttempt.request_key == outcome.request_key)).first()
             if existing is not None:
-                return existing
+                return _already_recorded(existing, debtor_id, agent_id)
         raise
 
     kind = None

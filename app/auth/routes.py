@@ -52,6 +52,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @any_role
 def logout():
+    accounts.end_sessions(current_user)   # a copy of this session's cookie no longer works either
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")

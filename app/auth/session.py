@@ -35,9 +35,16 @@ def register_session_hooks(app):
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(identity: str):
+        """The session's user, if the account is still active and the session still current: a logout (or a
+        password change) raised the account's session version, which ends every session carrying the old one."""
+        user_id, _, version = identity.partition(".")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active or user.session_version != int(version):
+            return None
+        return user
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -57,4 +64,4 @@ def register_session_hooks(app):
 # flask-login needs these on the user class.
 User.is_authenticated = property(lambda self: True)
 User.is_anonymous = property(lambda self: False)
-User.get_id = lambda self: str(self.id)
+User.get_id = lambda self: f"{self.id}.{self.session_version or 0}"

@@ -90,6 +90,13 @@ def parse_ids(values: list[str]) -> list[int] | None:
     return ids or None
 
 
+def request_key(value: str | None) -> str | None:
+    """The card's key (render.py gives 32 hex digits; a client may bring its own of up to 64 letters, digits,
+    dashes or underscores, the column's width). Anything else is not a key and is not kept."""
+    value = (value or "").strip()
+    return value if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", value) else None
+
+
 def parse_outcome(form, started_at: datetime | None = None) -> ParsedOutcome:
     """Read the outcome form (a MultiDict) into an OutcomeInput, or field errors."""
     from campaigns.outcomes import (AlreadyPaidInput, CallbackInput, MotiveInput, OutcomeInput,
@@ -208,6 +215,6 @@ def parse_outcome(form, started_at: datetime | None = None) -> ParsedOutcome:
         new_phone=(form.get("new_phone", "").strip() or None) if choice == "wrong_number" else None,
         phone_dialled=form.get("phone_dialled") or None,
         started_at=started_at,
-        request_key=form.get("request_key") or None,
+        request_key=request_key(form.get("request_key")),
         refused=choice == "refusal",
     ))

@@ -113,6 +113,11 @@ def mapping(campaign_id: int, batch_id: int):
     chosen = analysis.suggested if batch.mapping is None or sheet else batch.mapping
     fields = fields_for(batch.kind is ImportKind.PAYMENTS)
     if request.method == "POST":
+        try:
+            service.ensure_mapping_open(batch)
+        except DomainError as exc:
+            flash(domain_message(exc), "error")
+            return redirect(url_for("manage.batch", campaign_id=campaign.id, batch_id=batch.id), 303)
         chosen = {}
         for index, column in enumerate(analysis.header):
             field = request.form.get(f"col-{index}", "")

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .. import audit, clock, payment_terms, priority
-from ..errors import DomainError, N_, NotFound
+from ..errors import Conflict, DomainError, N_, NotFound
 from ..models import (Campaign, ClientCompany, DebtorAccount, ImportBatch, ImportKind, ImportRejection, ImportStatus)
 from . import (checking, column_plan, columns, customers, header, loading, mapping, payments, reading, sheet_choice,
                updating)
@@ -211,11 +211,23 @@ def unique_names(names: list[str]) -> list[str]:
     return out
 
 
+def ensure_mapping_open(batch: ImportBatch) -> None:
+    """A batch's mapping can be changed until it is confirmed: after that, the counts the manager confirmed
+    (and, once loaded, the client's enriched file) rest on it."""
+    if batch.status is ImportStatus.APPLIED:
+        raise Conflict(N_("This file is already loaded: its columns can no longer be changed. To load it "
+                          "with other columns, upload it again as an update file."))
+    if batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        raise Conflict(N_("This file is being processed: its columns can be changed once the processing ends."))
+
+
 def check(session: Session, batch: ImportBatch, chosen: dict[str, list[str]] | None = None, sheet: str | None = None,
           translate=lambda s: s, keep: bool = True, now: datetime | None = None,
           customers_chosen: dict[str, list[str]] | None = None):
     """Check every row with the chosen mapping; record the counts, rejections and (for an update) the planned
     changes on the batch (nothing else). Returns a ``CheckResult`` (a ``PaymentsCheck`` for a payments list)."""
+    if batch.status is ImportStatus.APPLIED:
+        ensure_mapping_open(batch)
     data = Path(batch.stored_path).read_bytes()
     analysis = analyse(session, batch, sheet, data)
     chosen = validate_mapping(analysis, chosen or analysis.suggested, payments=batch.kind is ImportKind.PAYMENTS)

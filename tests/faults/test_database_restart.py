@@ -117,3 +117,26 @@ def test_a_restart_between_saving_and_handing_out_the_next_debtor_still_records_
     again = pg_web.post(desk.outcome_url, entry, htmx=True)
     assert again.status_code == 200 and 'id="outcome-form"' in again.text  # the next debtor
     assert recorded(pg_session, "saved-then-cut") == 1
+
+
+def test_a_connection_cut_after_the_page_is_ready_still_gives_the_page_and_the_app_carries_on(
+        pg_web, pg_session, desk, outage):
+    """The database goes between the view's last query and the end of the request: the session's close at
+    the end meets a dead connection; the agent still gets the page computed, and the next request works."""
+    app = pg_web.app
+    cut = []
+
+    def cut_before_teardown(response):
+        cut.append(outage.drop_connections())
+        return response
+
+    app.after_request_funcs.setdefault(None, []).append(cut_before_teardown)
+    try:
+        page = pg_web.get(desk.url)
+    finally:
+        app.after_request_funcs[None].remove(cut_before_teardown)
+    assert cut and cut[0] > 0
+    assert page.status_code == 200 and 'id="outcome-form"' in page.text
+    answer = pg_web.post(desk.outcome_url, {"outcome": "no_answer", "request_key": "after-the-cut"}, htmx=True)
+    assert answer.status_code == 200 and "Appel enregistré." in answer.text
+    assert recorded(pg_session, "after-the-cut") == 1

@@ -108,20 +108,84 @@ def test_without_trusted_proxies_forwarded_headers_are_ignored(app, client, db):
     assert "ip:203.0.113.9" not in set(db.scalars(sa.select(LoginAttempt.key)))
 
 
-def test_twenty_failures_from_one_address_lock_that_address_but_not_another(app, web, app_make, client):
-    user = app_make.user(Role.AGENT)
-    attacker = {"REMOTE_ADDR": "198.51.100.7"}
-    for n in range(20):
-        page = client.get("/login", environ_base=attacker)
-        token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page.data).group(1).decode()
-        client.post("/login", data={"email": f"guess{n}@example.fr", "password": "nope-nope-1",
-                                    "csrf_token": token}, environ_base=attacker)
-    page = client.get("/login", environ_base=attacker)
+def _login(client, address, email, password):
+    page = client.get("/login", environ_base=address)
     token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page.data).group(1).decode()
-    refused = client.post("/login", data={"email": user.email, "password": "correct-horse-42",
-                                          "csrf_token": token}, environ_base=attacker)
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token},
+                       environ_base=address)
+
+
+def test_a_guesser_behind_the_floors_address_is_slowed_and_the_floor_still_logs_in(app, app_make):
+    floor = {"REMOTE_ADDR": "198.51.100.7"}
+    colleague, victim = app_make.user(Role.AGENT), app_make.user(Role.AGENT)
+    attacker = app.test_client()
+    for n in range(50):                                   # spraying guesses at many accounts
+        _login(attacker, floor, f"guess{n}@example.fr", "nope-nope-1")
+    assert _login(attacker, floor, victim.email, "nope-nope-1").status_code == 401
+    # From the noisy address an account that already failed gets no second try, even with the right password...
+    refused = _login(attacker, floor, victim.email, "correct-horse-42")
     assert refused.status_code == 401 and "Trop de tentatives" in refused.get_data(as_text=True)
-    assert web.login(user).status_code == 303  # from the user's own address
+    # ...while a colleague on the same floor who types the right password logs in.
+    assert _login(app.test_client(), floor, colleague.email, "correct-horse-42").status_code == 303
+
+
+def test_logging_into_ones_own_account_does_not_buy_more_guesses_at_another(app, app_make):
+    address = {"REMOTE_ADDR": "203.0.113.9"}
+    mine, target = app_make.user(Role.AGENT), app_make.user(Role.AGENT)
+    for _ in range(5):
+        _login(app.test_client(), address, target.email, "nope-nope-1")
+    assert _login(app.test_client(), address, mine.email, "correct-horse-42").status_code == 303
+    refused = _login(app.test_client(), address, target.email, "correct-horse-42")
+    assert refused.status_code == 401 and "Trop de tentatives" in refused.get_data(as_text=True)
+    # The target's own address is not locked out by the guesser's.
+    assert _login(app.test_client(), {"REMOTE_ADDR": "192.0.2.1"}, target.email,
+                  "correct-horse-42").status_code == 303
+
+
+def test_parallel_guesses_check_no_more_passwords_than_the_limit(pg_url, tmp_path):
+    """Fifteen tries at once at one account on PostgreSQL: at most five passwords are checked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app import create_app
+    from campaigns import accounts
+    from campaigns.db import make_engine, make_session_factory
+    engine = make_engine(pg_url)
+    factory = make_session_factory(engine)
+    with factory() as s:
+        user = accounts.create_user(s, "target@example.fr", "Target", Role.AGENT, "correct-horse-42")
+        s.commit()
+    checked = []
+
+    def guess(n):
+        with factory() as s:
+            try:
+                accounts.authenticate(s, "target@example.fr", f"wrong-{n}-guess", address="198.51.100.20")
+            except Exception as exc:  # noqa: BLE001
+                checked.append("Wrong" in str(exc))
+            s.commit()
+
+    with ThreadPoolExecutor(15) as pool:
+        list(pool.map(guess, range(15)))
+    engine.dispose()
+    assert len(checked) == 15 and sum(checked) <= accounts.MAX_FAILURES_PER_PAIR
+
+
+def test_a_session_cookie_copied_before_logout_no_longer_works(app, app_make):
+    user = app_make.user(Role.MANAGER)
+    browser = app.test_client()
+    assert _login(browser, {}, user.email, "correct-horse-42").status_code == 303
+    copied = browser.get_cookie("session").value
+    before = app.test_client()
+    before.set_cookie("session", copied)
+    assert "/login" not in before.get("/").headers.get("Location", "")     # the copy works while logged in
+    page = browser.get("/", follow_redirects=True)
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data) or \
+        re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page.data)
+    browser.post("/logout", data={"csrf_token": token.group(1).decode()})
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    answer = thief.get("/")
+    assert answer.status_code in (302, 303) and "/login" in answer.headers["Location"]
 
 
 @pytest.mark.parametrize("password", ["short1!", "onlyletterslong", "   ", "abcd1234"])
