@@ -99,6 +99,12 @@ def validate(session: Session, campaign: Campaign, debtor: DebtorAccount, o, now
                 owed=_eur(owed))
         if p.method is None:
             errors["promise.method"] = DomainError(N_("Choose how the debtor will pay."), field="promise.method")
+        deadline = p.instalments[-1][0] if p.instalments else p.promised_date
+        if p.waive_penalties_until is not None and (p.waive_penalties_until < today or (
+                deadline and p.waive_penalties_until < deadline)):
+            errors["promise.waive_penalties_until"] = DomainError(
+                N_("The penalties can be waived for a payment by a date on or after the promised date."),
+                field="promise.waive_penalties_until")
         checked.promise_invoices, checked.promise_amount = invoices, amount
     for i, m in enumerate(o.motives):
         motive = motive_by_code(session, campaign.client_company_id, m.motive_code or "")
@@ -111,6 +117,15 @@ def validate(session: Session, campaign: Campaign, debtor: DebtorAccount, o, now
                 errors[f"motives[{i}].disputed_amount_cents"] = DomainError(
                     N_("The disputed amount must be above zero and at most {owed}."),
                     field=f"motives[{i}]", owed=_eur(owed))
+        if motive is not None and motive.code == "insolvency":
+            if m.proceedings_opened_on is None:
+                errors[f"motives[{i}].proceedings_opened_on"] = DomainError(
+                    N_("Enter the date the proceedings were opened (the judgement's date)."),
+                    field=f"motives[{i}].proceedings_opened_on")
+            elif m.proceedings_opened_on > today:
+                errors[f"motives[{i}].proceedings_opened_on"] = DomainError(
+                    N_("The proceedings' opening date cannot be in the future."),
+                    field=f"motives[{i}].proceedings_opened_on")
         checked.motives.append((m, motive, invoices))
     if o.callback is not None:
         due = o.callback.due_at

@@ -26,6 +26,7 @@ class PromiseInput:
     method: PaymentMethod
     invoice_ids: list[int] | None = None           # None = all open invoices of the debtor
     instalments: list[tuple[date, int]] | None = None  # plan: (due date, cents); adds up to amount_cents
+    waive_penalties_until: date | None = None       # "pénalités abandonnées si paiement au plus tard le …"
 
 
 @dataclass
@@ -35,6 +36,7 @@ class MotiveInput:
     details: str | None = None
     documents_requested: str | None = None
     disputed_amount_cents: int | None = None
+    proceedings_opened_on: date | None = None      # "insolvency proceedings": the opening judgement's date
 
 
 @dataclass
@@ -153,7 +155,8 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
     if outcome.promise is not None:
         p = outcome.promise
         promise, replaced = promises.create(session, campaign, debtor, attempt.id, agent_id, checked.promise_invoices,
-                                            checked.promise_amount, p.method, p.instalments, p.promised_date)
+                                            checked.promise_amount, p.method, p.instalments, p.promised_date,
+                                            p.waive_penalties_until)
         key = "promise"
         next_at = promises.follow_up_at(campaign, promise.promised_date + timedelta(days=campaign.promise_grace_days or 0))
     for m, motive, invoices in checked.motives:
@@ -162,6 +165,7 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
                                       call_id=attempt.id, agent_id=agent_id, motive_id=motive.id,
                                       details=m.details, documents_requested=m.documents_requested,
                                       disputed_amount_cents=m.disputed_amount_cents,
+                                      proceedings_opened_on=m.proceedings_opened_on,
                                       **taxonomy.labels_of(session, campaign.client_company_id, motive)))
             if motive.blocks_queue:
                 inv.status = InvoiceStatus.DISPUTED

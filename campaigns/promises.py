@@ -111,16 +111,20 @@ def credited(at_promise: Mapping[int, int], events: Iterable[tuple[int, date, in
 
 def create(session: Session, campaign: Campaign, debtor: DebtorAccount, call_id: int, agent_id: int,
            invoices: Sequence[Invoice], amount_cents: int, method: PaymentMethod,
-           schedule: Sequence[tuple[date, int]] | None, promised_date: date | None) -> tuple[Promise, list[int]]:
+           schedule: Sequence[tuple[date, int]] | None, promised_date: date | None,
+           waive_penalties_until: date | None = None) -> tuple[Promise, list[int]]:
     """Record a promise (a plan when ``schedule`` is given) on these invoices; it replaces the debtor's pending
-    one. Returns the promise and the ids of the promises it cancelled."""
+    one. ``waive_penalties_until``: the late-payment penalties are waived if the promise is kept (paid by that
+    date). Returns the promise and the ids of the promises it cancelled."""
     replaced = list(session.scalars(sa.select(Promise.id).where(Promise.debtor_id == debtor.id,
                                                                 Promise.status == PromiseStatus.PENDING)))
     if replaced:
         session.execute(sa.update(Promise).where(Promise.id.in_(replaced)).values(status=PromiseStatus.CANCELLED))
     first = schedule[0][0] if schedule else promised_date
     promise = Promise(campaign_id=campaign.id, debtor_id=debtor.id, call_id=call_id, agent_id=agent_id,
-                      promised_date=first, amount_cents=amount_cents, method=method, is_plan=bool(schedule))
+                      promised_date=first, amount_cents=amount_cents, method=method, is_plan=bool(schedule),
+                      penalties_waived_if_paid_by=waive_penalties_until,
+                      penalty_waiver="offered" if waive_penalties_until else None)
     for seq, (due, cents) in enumerate(schedule or [], start=1):
         promise.instalments.append(Instalment(seq=seq, due_date=due, amount_cents=cents))
     session.add(promise)
@@ -250,6 +254,7 @@ def _record(session: Session, campaign: Campaign, changed: list[Judged], now: da
             promise.status, promise.judged_at = verdict.status, now
             audit.record(session, None, f"promise.{verdict.status.value}", promise, debtor_id=debtor.id,
                          paid_cents=verdict.paid_cents, batch_id=batch_id)
+            _settle_waiver(session, promise, debtor.id, batch_id)
             _move_debtor(session, campaign, debtor, promise, verdict, now)
         elif instalments_changed:
             audit.record(session, None, "promise.instalment_kept", promise, debtor_id=debtor.id,
@@ -257,6 +262,21 @@ def _record(session: Session, campaign: Campaign, changed: list[Judged], now: da
             if debtor.queue_state is QueueState.PROMISED and verdict.next_deadline:
                 debtor.next_action_at = follow_up_at(campaign, verdict.next_deadline)
     session.flush()
+
+
+def _settle_waiver(session: Session, promise: Promise, debtor_id: int, batch_id: int | None) -> None:
+    """The penalties waived if paid by a date: a promise kept grants the waiver, a broken one revokes it."""
+    from .penalties import WAIVER_GRANTED, WAIVER_OFFERED, WAIVER_REVOKED
+    if promise.penalty_waiver != WAIVER_OFFERED:
+        return
+    if promise.status is PromiseStatus.KEPT:
+        promise.penalty_waiver = WAIVER_GRANTED
+        audit.record(session, None, "promise.penalties_waived", promise, debtor_id=debtor_id, batch_id=batch_id,
+                     until=promise.penalties_waived_if_paid_by)
+    elif promise.status in BROKEN:
+        promise.penalty_waiver = WAIVER_REVOKED
+        audit.record(session, None, "promise.penalties_revived", promise, debtor_id=debtor_id, batch_id=batch_id,
+                     until=promise.penalties_waived_if_paid_by)
 
 
 def _move_debtor(session: Session, campaign: Campaign, debtor: DebtorAccount, promise: Promise, verdict: Verdict,

@@ -158,11 +158,13 @@ def parse_outcome(form, started_at: datetime | None = None) -> ParsedOutcome:
             if not instalments and "plan_date_1" not in errors:
                 errors["plan_date_1"] = _l("Enter at least one instalment.")
             promise = PromiseInput(promised_date=None, amount_cents=None, method=method,
-                                   invoice_ids=invoice_ids, instalments=instalments)
+                                   invoice_ids=invoice_ids, instalments=instalments,
+                                   waive_penalties_until=date_field("promise_waive_until"))
         else:
             promise = PromiseInput(promised_date=date_field("promise_date", required=True),
                                    amount_cents=amount_field("promise_amount"),
-                                   method=method, invoice_ids=invoice_ids)
+                                   method=method, invoice_ids=invoice_ids,
+                                   waive_penalties_until=date_field("promise_waive_until"))
 
     motives = []
     if contact and form.get("motive_on"):
@@ -176,6 +178,7 @@ def parse_outcome(form, started_at: datetime | None = None) -> ParsedOutcome:
                 details=form.get(f"motive_{i}_details", "").strip() or None,
                 documents_requested=form.get(f"motive_{i}_documents", "").strip() or None,
                 disputed_amount_cents=amount_field(f"motive_{i}_disputed"),
+                proceedings_opened_on=date_field(f"motive_{i}_opened"),
             ))
         if not motives:
             errors["motive_1_code"] = _l("Choose a motive.")

@@ -27,6 +27,7 @@ _FIELDS = {
     "promise": "promise_date", "promise.promised_date": "promise_date", "promised_date": "promise_date",
     "promise.amount_cents": "promise_amount", "amount_cents": "promise_amount",
     "promise.method": "promise_method", "method": "promise_method",
+    "promise.waive_penalties_until": "promise_waive_until",
     "promise.invoice_ids": "promise_invoices", "invoice_ids": "promise_invoices",
     "promise.instalments": "plan_date_1", "instalments": "plan_date_1",
     "callback": "callback_date", "callback.due_at": "callback_date", "due_at": "callback_date",
@@ -43,7 +44,7 @@ def domain_field(name: str | None) -> str:
     if m:
         row = int(m.group(1)) + 1
         part = {"invoice_ids": "invoices", "details": "details", "documents_requested": "documents",
-                "disputed_amount_cents": "disputed"}.get(m.group(2) or "", "code")
+                "disputed_amount_cents": "disputed", "proceedings_opened_on": "opened"}.get(m.group(2) or "", "code")
         return f"motive_{row}_{part}"
     m = re.match(r"(?:promise\.)?instalments[\[.](\d+)\]?\.?(\w+)?", name)
     if m:

@@ -3,7 +3,7 @@ from .audit import AuditEntry
 from .base import Base, UTCDateTime, utcnow
 from .calls import (
     CallAttempt, Callback, CallbackStatus, ContactResult, Instalment, InvoiceMotive,
-    MotiveStatus, PaymentMethod, Promise, PromiseStatus, promise_invoices,
+    MotiveStatus, NoticeDecision, PaymentMethod, Promise, PromiseStatus, promise_invoices,
 )
 from .campaign import CallScript, Campaign, CampaignStatus, FinalRecap, campaign_agents, default_calling_hours
 from .clients import ClientCompany, Motive

@@ -97,6 +97,10 @@ class Promise(Base):
     status: Mapped[PromiseStatus] = mapped_column(str_enum(PromiseStatus, 16), default=PromiseStatus.PENDING)
     paid_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     judged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The agent's lever: late-payment penalties waived if paid by this date (campaigns.penalties). The waiver is
+    # offered with the promise, granted when the promise is judged kept, revoked when it is broken.
+    penalties_waived_if_paid_by: Mapped[date | None] = mapped_column(sa.Date)
+    penalty_waiver: Mapped[str | None] = mapped_column(sa.String(10))   # offered | granted | revoked
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     invoices = relationship("Invoice", secondary=promise_invoices, order_by="Invoice.due_date")
@@ -156,6 +160,8 @@ class InvoiceMotive(Base):
     # "Already paid": when and how the debtor says it paid.
     paid_on: Mapped[date | None] = mapped_column(sa.Date)
     payment_method: Mapped[PaymentMethod | None] = mapped_column(str_enum(PaymentMethod, 12))
+    # "Insolvency proceedings": the opening judgement's date (interest stops there, campaigns.penalties).
+    proceedings_opened_on: Mapped[date | None] = mapped_column(sa.Date)
     status: Mapped[MotiveStatus] = mapped_column(str_enum(MotiveStatus, 10), default=MotiveStatus.OPEN)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -190,3 +196,23 @@ class Callback(Base):
     status: Mapped[CallbackStatus] = mapped_column(str_enum(CallbackStatus, 10), default=CallbackStatus.PENDING)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NoticeDecision(Base):
+    """The client company's decision on a formal notice for one debtor (campaigns.escalation); no row: pending.
+
+    One row per debtor, changed when the client changes its mind; each decision is an audit entry."""
+
+    __tablename__ = "notice_decisions"
+
+    APPROVED, DECLINED = "approved", "declined"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    debtor_id: Mapped[int] = mapped_column(sa.ForeignKey("debtor_accounts.id", ondelete="CASCADE"), unique=True)
+    decision: Mapped[str] = mapped_column(sa.String(10))
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    decided_by = relationship("User")
