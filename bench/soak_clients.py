@@ -112,8 +112,11 @@ def fill(page: str, result: str, rng: random.Random) -> tuple[list[tuple[str, st
         put("promise_date", later.strftime("%d/%m/%Y"))  # amount, method and invoices: the defaults shown
     elif result == "motive":
         fields.append(("motive_on", "1"))
-        put("motive_1_code", rng.choice(select_options(page, "motive_1_code")))
+        code = rng.choice(select_options(page, "motive_1_code"))
+        put("motive_1_code", code)
         put("motive_1_details", "Soak: motif donné au téléphone")
+        if code == "insolvency":  # its opening date is asked
+            put("motive_1_opened", (later - timedelta(days=30)).strftime("%d/%m/%Y"))
     elif result == "callback":
         fields.append(("callback_on", "1"))
         put("callback_date", later.strftime("%d/%m/%Y"))

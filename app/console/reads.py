@@ -12,7 +12,8 @@ import phonenumbers
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from campaigns import clock, merge_fields, queue
+from campaigns import clock, merge_fields, penalties, queue
+from campaigns.penalties import DebtorPenalties, InvoicePenalty
 from campaigns.supervision import figures
 from campaigns.supervision.figures import DayFigures
 from campaigns.access import visible_campaigns_query
@@ -90,9 +91,25 @@ class Card:
     emails: list[str]
     today: date
     script_text: str = ""        # the script with its merge fields filled for this debtor
+    penalties: DebtorPenalties | None = None    # late-payment penalties to date (campaigns.penalties)
 
     def days_late(self, invoice: Invoice) -> int:
         return max(0, (self.today - invoice.due_date).days)
+
+    def penalty(self, invoice: Invoice) -> InvoicePenalty | None:
+        """This invoice's penalties (None for an invoice not past due or not in euros)."""
+        if self.penalties is None:
+            return None
+        return next((p for p in self.penalties.invoices if p.invoice_id == invoice.id and p.total_cents), None)
+
+    @property
+    def penalty_rate(self):
+        """The rate applied today (percent) and whether it is the law's default (ECB + 10 points)."""
+        periods = [p.periods[-1] for p in (self.penalties.invoices if self.penalties else []) if p.periods]
+        if not periods:
+            return None, False
+        last = max(periods, key=lambda period: period.last)
+        return last.rate, last.source != "terms"
 
 
 def card(session: Session, debtor: DebtorAccount, now=None, agent_name: str | None = None) -> Card:
@@ -135,6 +152,8 @@ def card(session: Session, debtor: DebtorAccount, now=None, agent_name: str | No
         lease_holder=holder,
         emails=[e.strip() for e in (debtor.emails or "").split(",") if e.strip()],
         today=clock.today(debtor.campaign, now),
+        penalties=penalties.for_debtors(session, debtor.campaign, [debtor.id],
+                                        clock.today(debtor.campaign, now))[debtor.id],
     )
 
 
