@@ -278,6 +278,59 @@ def for_debtors(session: Session, campaign: Campaign, debtor_ids: Iterable[int] 
     return out
 
 
+@dataclass
+class CampaignPenalties:
+    """Every invoice's penalties of a campaign, and the totals the recap reports."""
+    by_invoice: dict[int, InvoicePenalty]
+    claimable_indemnity_cents: int = 0
+    claimable_interest_cents: int = 0
+    waived_cents: int = 0
+    on_paid_invoices_cents: int = 0
+    estimated_interest_cents: int = 0
+
+    @property
+    def claimable_cents(self) -> int:
+        return self.claimable_indemnity_cents + self.claimable_interest_cents
+
+
+def for_campaign(session: Session, campaign: Campaign, today: date | None = None) -> CampaignPenalties:
+    """The penalties of every invoice of the campaign (one pass, for the recap and the enriched file)."""
+    out = CampaignPenalties({})
+    for debt in for_debtors(session, campaign, None, today).values():
+        for p in debt.invoices:
+            out.by_invoice[p.invoice_id] = p
+            if p.waived:
+                out.waived_cents += p.total_cents
+                continue
+            out.claimable_indemnity_cents += p.indemnity_cents
+            out.claimable_interest_cents += p.interest_cents
+            if p.outstanding_cents <= 0:
+                out.on_paid_invoices_cents += p.total_cents
+            if p.due_date_estimated:
+                out.estimated_interest_cents += p.interest_cents
+    return out
+
+
+def note(p: InvoicePenalty | None) -> str | None:
+    """What a reader of the recap must know about an invoice's penalties, in French (the recap's language)."""
+    if p is None:
+        return None
+    parts = []
+    if p.waived:
+        parts.append("abandonnées (promesse tenue)")
+    elif p.waiver == WAIVER_OFFERED:
+        parts.append(f"abandon proposé si paiement au plus tard le {p.waiver_until:%d/%m/%Y}" if p.waiver_until
+                     else "abandon proposé")
+    if p.proceedings_on:
+        parts.append(f"procédure collective ouverte le {p.proceedings_on:%d/%m/%Y} : intérêts arrêtés, "
+                     "pas d'indemnité")
+    if p.due_date_estimated and p.interest_cents:
+        parts.append("intérêts sur une échéance estimée")
+    if p.rate_missing:
+        parts.append("taux d'un semestre non saisi : dernier taux connu appliqué")
+    return "; ".join(parts) or None
+
+
 def invoice_penalty(row, changes: list[tuple[date, int, int]], today: date, schedule: RateSchedule,
                     proceedings_on: date | None = None) -> InvoicePenalty:
     """One invoice's penalties as of ``today``; ``row`` has the Invoice columns of ``for_debtors``."""

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import xlsxwriter
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, penalties
 from ..models import Campaign, Invoice, utcnow
 from ..supervision.purge import FINAL_RECAP_ACTION
 from . import labels as L
@@ -38,7 +38,8 @@ FACTURES = [("Code client", "text", 14), ("Société", "text", 30), ("N° factur
             ("Date facture", "date", 12), ("Échéance", "date", 12), ("Montant dû", "money", 15),
             ("Reste dû aujourd'hui", "money", 16), ("Statut final", "text", 13), ("Motif", "text", 26),
             ("Date promise", "date", 13), ("Moyen de paiement", "text", 16), ("Dernier appel", "datetime", 16),
-            ("Échéance estimée", "text", 14)]
+            ("Échéance estimée", "text", 14), ("Indemnité forfaitaire", "money", 14),
+            ("Intérêts de retard", "money", 14), ("Pénalités : précisions", "text", 36)]
 APPELS = [("Date et heure", "datetime", 16), ("Agent", "text", 20), ("Code client", "text", 14),
           ("Débiteur", "text", 30), ("Téléphone", "text", 16), ("Résultat", "text", 20), ("Issue", "text", 14),
           ("Durée (s)", "int", 10), ("Notes", "text", 60)]
@@ -56,7 +57,9 @@ def write_recap(session: Session, campaign_id: int, target, final: bool = False,
     workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
     workbook.set_properties({"title": "Récapitulatif de mission", "author": "Relance"})
     formats = Formats(workbook)
-    figures = write_summary(session, workbook, formats, campaign_id, final, now)
+    campaign = session.get(Campaign, campaign_id)
+    owed = penalties.for_campaign(session, campaign)
+    figures = write_summary(session, workbook, formats, campaign_id, final, now, owed)
     totals = {"amount_placed_cents": figures.amount_placed_cents}
     # The invoice sheet lists every invoice, credit balances' included: its progress counts them all.
     invoice_rows = session.scalar(sa.select(sa.func.count()).select_from(Invoice)
@@ -92,14 +95,16 @@ def write_recap(session: Session, campaign_id: int, target, final: bool = False,
     write, invoice_label, method_label = sheet.write, L.INVOICE, L.METHOD
     main = figures.currency
     for n, (code, company, number, inv_date, due, initial, now_cents, status, motive, p_date, p_method, last,
-            *_, estimated, currency) in enumerate(queries.invoices(session, campaign_id), 1):
+            *_, estimated, currency, invoice_id) in enumerate(queries.invoices(session, campaign_id), 1):
+        pen = owed.by_invoice.get(invoice_id)
         if currency == main:      # the total due is the campaign currency's; the others are per currency
             due_sum += initial
         else:
             initial, now_cents = (initial, currency), (now_cents, currency)
         write((code, company, number, inv_date, due, initial, now_cents, invoice_label.get(status),
                motive, p_date, method_label.get(p_method), last,
-               "oui (date de facture + délai de paiement)" if estimated else None))
+               "oui (date de facture + délai de paiement)" if estimated else None,
+               pen.indemnity_cents if pen else None, pen.interest_cents if pen else None, penalties.note(pen)))
         if progress and n % 10_000 == 0:
             progress(n, invoice_rows)
     sheet.finish()

@@ -15,9 +15,10 @@ import sqlalchemy as sa
 import xlsxwriter
 from sqlalchemy.orm import Session
 
+from .. import penalties
 from ..errors import N_, NotFound
 from ..models import (
-    CallAttempt, DebtorAccount, ImportBatch, ImportKind, ImportStatus, Invoice, InvoiceMotive, Motive, MotiveStatus,
+    CallAttempt, Campaign, DebtorAccount, ImportBatch, ImportKind, ImportStatus, Invoice, InvoiceMotive, Motive, MotiveStatus,
     Promise, PromiseStatus, promise_invoices,
 )
 from . import labels as L
@@ -27,7 +28,8 @@ from .queries import stream
 OUTCOME_COLUMNS = [("Relance : statut", "text", 14), ("Relance : date promise", "date", 13),
                    ("Relance : montant promis", "money", 15), ("Relance : moyen de paiement", "text", 16),
                    ("Relance : motif", "text", 26), ("Relance : commentaire", "text", 40),
-                   ("Relance : tentatives", "int", 10)]
+                   ("Relance : tentatives", "int", 10), ("Relance : indemnité forfaitaire", "money", 15),
+                   ("Relance : intérêts de retard", "money", 15)]
 
 
 def initial_batch(session: Session, campaign_id: int) -> ImportBatch:
@@ -45,7 +47,7 @@ def read_raw_rows(batch: ImportBatch) -> list:
     return read_file(Path(batch.stored_path).read_bytes(), batch.file_name, batch.sheet_name).rows
 
 
-def _outcomes(session: Session, batch_id: int):
+def _outcomes(session: Session, batch_id: int, owed: dict | None = None):
     """(source_row, outcome cells) for the invoices of a batch, by source row."""
     motive = (sa.select(sa.func.coalesce(InvoiceMotive.label_fr, Motive.label_fr)).select_from(Motive)
               .join(InvoiceMotive, InvoiceMotive.motive_id == Motive.id)
@@ -59,12 +61,15 @@ def _outcomes(session: Session, batch_id: int):
     attempts = sa.select(sa.func.count()).where(CallAttempt.debtor_id == Invoice.debtor_id).scalar_subquery()
     rows = stream(session, sa.select(
         Invoice.source_row, Invoice.status, Promise.promised_date, Promise.amount_cents, Promise.method, motive,
-        DebtorAccount.last_note, attempts,
+        DebtorAccount.last_note, attempts, Invoice.id,
     ).join(DebtorAccount, DebtorAccount.id == Invoice.debtor_id)
         .outerjoin(latest, latest.c.invoice_id == Invoice.id).outerjoin(Promise, Promise.id == latest.c.promise_id)
         .where(Invoice.import_batch_id == batch_id, Invoice.source_row.is_not(None)).order_by(Invoice.source_row))
-    for source_row, status, p_date, p_amount, p_method, motive_label, note, count in rows:
-        yield source_row, [L.INVOICE.get(status), p_date, p_amount, L.METHOD.get(p_method), motive_label, note, count]
+    owed = owed or {}
+    for source_row, status, p_date, p_amount, p_method, motive_label, note, count, invoice_id in rows:
+        pen = owed.get(invoice_id)
+        yield source_row, [L.INVOICE.get(status), p_date, p_amount, L.METHOD.get(p_method), motive_label, note, count,
+                           pen.indemnity_cents if pen else None, pen.interest_cents if pen else None]
 
 
 def write_enriched(session: Session, campaign_id: int, target) -> dict:
@@ -79,7 +84,8 @@ def write_enriched(session: Session, campaign_id: int, target) -> dict:
     sheet = SheetWriter(workbook, formats, "Fichier enrichi", [("", "text", 16)] * width + OUTCOME_COLUMNS,
                         header_row=header_row - 1)
     sheet.row = 0
-    outcomes = _outcomes(session, batch.id)
+    campaign = session.get(Campaign, campaign_id)
+    outcomes = _outcomes(session, batch.id, penalties.for_campaign(session, campaign).by_invoice)
     pending = next(outcomes, None)
     matched = 0
     for number, cells in enumerate(chain(head, rows), 1):

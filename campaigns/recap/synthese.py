@@ -14,7 +14,7 @@ SHEET = "Synthèse"
 
 
 def write_summary(session: Session, workbook, formats: Formats, campaign_id: int, final: bool,
-                  now: datetime) -> fig.CampaignFigures:
+                  now: datetime, owed=None) -> fig.CampaignFigures:
     campaign, client_name = fig.campaign_header(session, campaign_id)
     f = fig.campaign_figures(session, campaign_id)
     motives = fig.motive_breakdown(session, campaign_id)
@@ -105,6 +105,18 @@ def write_summary(session: Session, workbook, formats: Formats, campaign_id: int
             ws.write_string(row, 0, "Débiteurs confiés")
             ws.write_number(row, 1, c.debtors_placed)
             row += 1
+        row += 1
+
+    if owed is not None and (owed.claimable_cents or owed.waived_cents):
+        ws.write_string(row, 0, "Pénalités de retard (factures en euros, à ce jour)", formats.section)
+        row += 1
+        pair("Indemnités forfaitaires exigibles (40 € par facture)", owed.claimable_indemnity_cents, "money")
+        pair("Intérêts de retard exigibles", owed.claimable_interest_cents, "money")
+        pair("Total exigible", owed.claimable_cents, "money")
+        pair("dont sur des factures réglées depuis (payées en retard)", owed.on_paid_invoices_cents, "money")
+        if owed.estimated_interest_cents:
+            pair("dont intérêts sur des échéances estimées", owed.estimated_interest_cents, "money")
+        pair("Abandonnées (promesses tenues)", owed.waived_cents, "money")
         row += 1
 
     quality = quality_lines(f)

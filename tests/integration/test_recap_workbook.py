@@ -193,3 +193,43 @@ def test_a_file_loaded_by_the_real_import_comes_back_exact_and_enriched(session,
     assert [r[2] for r in back[2:5]] == ["0001", "0002", "0003"]  # same rows, same order, leading zeros kept
     assert back[2][4] == "1 000,10" and back[2][5] == "ouverte" and back[4][5] == "ouverte" and back[2][11] == 0
     assert back[5][0] == "Total" and back[5][5] is None
+
+
+def test_the_recap_and_the_enriched_file_give_each_invoices_penalties_and_what_was_claimable(
+        session, make, tmp_path):
+    """1 000 € 73 days late at the terms' 12 %: 24,00 € of interest (100000 × 12 % × 73/365) and 40 €; a US
+    dollar invoice gets none (the French indemnity and default rate are for euro debts)."""
+    company = make.client_company(name="Durand SA", late_interest_rate=Decimal("12"))
+    campaign = make.campaign(client_company=company)
+    path = tmp_path / "balance.csv"
+    lines = [["Code client", "Raison sociale", "N° facture", "Solde"],
+             ["00042", "Durand SARL", "0001", "1 000,00"], ["00043", "Smith Inc", "0002", "500,00"]]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows(lines)
+    d1 = make.debtor(campaign, invoices=[(100_000, 73)], customer_code="00042")
+    d2 = make.debtor(campaign, invoices=[(50_000, 73)], customer_code="00043", currency="USD")
+    session.flush()
+    session.query(Invoice).filter(Invoice.debtor_id == d2.id).update({"currency": "USD"})
+    batch = _batch(session, campaign, path, header_row=1)
+    _link(session, d1, batch, [2])
+    _link(session, d2, batch, [3])
+
+    out = tmp_path / "recap.xlsx"
+    write_recap(session, campaign.id, str(out))
+    factures = rows(out, "Factures")
+    head = factures[0]
+    euro = next(r for r in factures[1:] if r[0] == "00042")
+    assert euro[head.index("Indemnité forfaitaire")] == 40.0 and euro[head.index("Intérêts de retard")] == 24.0
+    dollar = next(r for r in factures[1:] if r[0] == "00043")
+    assert dollar[head.index("Indemnité forfaitaire")] is None and dollar[head.index("Intérêts de retard")] is None
+    synthese = {r[0]: r[1] for r in rows(out, "Synthèse") if r and r[0]}
+    assert synthese["Indemnités forfaitaires exigibles (40 € par facture)"] == 40.0
+    assert synthese["Intérêts de retard exigibles"] == 24.0 and synthese["Total exigible"] == 64.0
+
+    enriched = tmp_path / "enrichi.xlsx"
+    write_enriched(session, campaign.id, str(enriched))
+    table = rows(enriched, "Fichier enrichi")
+    indemnity, interest = (table[0].index("Relance : indemnité forfaitaire"),
+                           table[0].index("Relance : intérêts de retard"))
+    assert (table[1][indemnity], table[1][interest]) == (40.0, 24.0)
+    assert (table[2][indemnity], table[2][interest]) == (None, None)
