@@ -10,5 +10,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 nav_item(bp, [Role.ADMIN], "admin.users", lazy_gettext("Accounts"))
 nav_item(bp, [Role.ADMIN], "admin.audit_log", lazy_gettext("Audit log"))
 nav_item(bp, [Role.ADMIN], "admin.health", lazy_gettext("Background jobs"))
+nav_item(bp, [Role.ADMIN], "admin.rates_page", lazy_gettext("Interest rates"))
 
 from . import routes  # noqa: E402,F401

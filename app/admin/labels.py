@@ -17,4 +17,9 @@ ACTION_LABELS = {
     "promise.instalment_kept": _l("Plan instalment kept"), "recap.final": _l("Final recap produced"),
     "user.create": _l("Account created"), "user.enable": _l("Account enabled"),
     "user.disable": _l("Account disabled"), "user.set_password": _l("Password changed"),
+    "promise.penalties_waived": _l("Late-payment penalties waived (promise kept)"),
+    "promise.penalties_revived": _l("Late-payment penalties claimable again (promise broken)"),
+    "notice.approved": _l("Formal notice approved by the client"),
+    "notice.declined": _l("Formal notice declined by the client"),
+    "campaign.escalation_rules": _l("Formal-notice rules changed"), "rate.added": _l("Interest rate recorded"),
 }

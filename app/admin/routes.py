@@ -91,3 +91,26 @@ def health():
         ImportBatch.status.in_([ImportStatus.QUEUED, ImportStatus.RUNNING])))
     return render_template("admin/health.html", workers=workers, alive=any(w["alive"] for w in workers),
                            pending=store.pending_count(), imports_in_progress=in_progress, runs=runs)
+
+
+@bp.route("/rates", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def rates_page():
+    """The published rates by half-year, and a form to record a new one."""
+    from campaigns import rates
+
+    errors, form = {}, None
+    if request.method == "POST":
+        form = request.form
+        try:
+            row = rates.add_rate(db.session, current_user.id, form.get("kind", ""), form.get("half_year", ""),
+                                 form.get("rate", ""), form.get("source", ""))
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = {name: domain_message(err) for name, err in exc.errors.items()}
+        else:
+            db.session.commit()
+            flash(_("Rate of %(half)s recorded.", half=rates.half_year_label(row.starts_on)), "success")
+            return redirect(url_for("admin.rates_page"), 303)
+    return render_template("admin/rates.html", half_years=rates.half_years(db.session), errors=errors,
+                           form=form), 422 if errors else 200
