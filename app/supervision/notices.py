@@ -3,7 +3,7 @@ to date, and the client company's decision on each (``campaigns.escalation``). C
 manager follows."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -49,9 +49,7 @@ def decide_notice(campaign_id: int, debtor_id: int):
         try:
             escalation.decide(db.session, campaign, debtor_id, current_user, approve=choice == "approve",
                               comment=request.form.get("comment"))
-        except NotFound:
-            abort(404)
-        except DomainError as exc:
+        except DomainError as exc:   # a debtor not proposed (or no longer) included: told, not a 404
             db.session.rollback()
             error = domain_message(exc)
         else:
@@ -59,8 +57,8 @@ def decide_notice(campaign_id: int, debtor_id: int):
     if htmx:
         try:
             row = escalation.candidate(db.session, campaign, debtor_id)
-        except NotFound:
-            abort(404)
+        except NotFound as exc:
+            return render_template("errors/_alert.html", code=422, message=error or domain_message(exc)), 422
         return render_template("supervision/_notice_row.html", campaign=campaign, c=row, can_decide=_can_decide(campaign),
                                labels=_labels(), error=error, typed=request.form.get("comment", "")), 422 if error else 200
     flash(error or _("Decision recorded."), "error" if error else "success")

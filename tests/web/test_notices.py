@@ -111,3 +111,12 @@ def test_the_queue_settings_page_sets_the_escalation_rules(web, floor, db):
     assert bad.status_code == 422 and "Le nombre de jours de retard est un nombre entier" in bad.text
     db.expire_all()
     assert db.get(type(floor.campaign), floor.campaign.id).escalation_rules is None
+
+
+def test_a_debtor_not_proposed_cannot_be_decided_and_the_client_is_told(web, floor, db, app_make):
+    web.login(floor.client)
+    cafe = db.scalar(sa.select(type(floor.refused)).where(type(floor.refused).company_name == "Café du Port"))
+    answer = web.post(f"{floor.url}/{cafe.id}", {"decision": "approve"}, htmx=True)
+    assert answer.status_code == 422
+    assert "Ce débiteur n" in answer.text and "pas proposé pour une mise en demeure" in answer.text
+    assert db.scalar(sa.select(sa.func.count()).select_from(NoticeDecision)) == 0
