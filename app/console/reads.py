@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -96,24 +98,50 @@ class Card:
     def days_late(self, invoice: Invoice) -> int:
         return max(0, (self.today - invoice.due_date).days)
 
+    @cached_property
+    def _penalty_of(self) -> dict[int, InvoicePenalty]:
+        return {p.invoice_id: p for p in (self.penalties.invoices if self.penalties else [])}
+
     def penalty(self, invoice: Invoice) -> InvoicePenalty | None:
-        """This invoice's penalties (None for an invoice not past due or not in euros)."""
-        if self.penalties is None:
-            return None
-        return next((p for p in self.penalties.invoices if p.invoice_id == invoice.id and p.total_cents), None)
+        """This invoice's penalties: None for an invoice not yet due or not in euros (French law's penalties)."""
+        p = self._penalty_of.get(invoice.id)
+        return p if p is not None and (p.total_cents or p.proceedings_on) else None
 
     @property
-    def penalty_rate(self):
-        """The rate applied today (percent) and whether it is the law's default (ECB + 10 points)."""
-        periods = [p.periods[-1] for p in (self.penalties.invoices if self.penalties else []) if p.periods]
-        if not periods:
-            return None, False
-        last = max(periods, key=lambda period: period.last)
-        return last.rate, last.source != "terms"
+    def _claimed(self) -> list[InvoicePenalty]:
+        return [p for p in self._penalty_of.values() if not p.waived]
+
+    @property
+    def indemnities(self) -> int:
+        """How many 40 € indemnities the total due to date counts."""
+        return sum(1 for p in self._claimed if p.indemnity_cents)
+
+    @property
+    def penalty_rates(self) -> tuple[list[Decimal], bool]:
+        """The rates (percent a year, lowest first) of the interest due to date, and whether they are the law's
+        default (ECB + 10 points) rather than the terms of sale's."""
+        periods = [period for p in self._claimed if p.interest_cents for period in p.periods
+                   if period.rate is not None]
+        return sorted({period.rate for period in periods}), any(period.source != "terms" for period in periods)
+
+    @property
+    def penalty_rate_gap(self) -> str | None:
+        """'unrecorded' when a half-year has no rate at all (no interest counted on it), 'assumed' when the
+        latest known rate stands in for a half-year not entered yet."""
+        periods = [period for p in self._claimed for period in p.periods]
+        if any(period.rate is None for period in periods):
+            return "unrecorded"
+        return "assumed" if any(period.assumed for period in periods) else None
+
+    @property
+    def indemnity_euros(self) -> int:
+        return penalties.INDEMNITY_CENTS // 100
 
 
 def card(session: Session, debtor: DebtorAccount, now=None, agent_name: str | None = None) -> Card:
+    """What the debtor card shows, as of ``now`` (the campaign's today for days late and penalties)."""
     now = now or utcnow()
+    today = clock.today(debtor.campaign, now)
     invoices = session.scalars(sa.select(Invoice).where(
         Invoice.debtor_id == debtor.id, Invoice.status.in_(OPEN_INVOICE), Invoice.outstanding_cents > 0
     ).order_by(Invoice.due_date, Invoice.number)).all()
@@ -151,9 +179,9 @@ def card(session: Session, debtor: DebtorAccount, now=None, agent_name: str | No
             or debtor.campaign.client_company.name)) if script else "",
         lease_holder=holder,
         emails=[e.strip() for e in (debtor.emails or "").split(",") if e.strip()],
-        today=clock.today(debtor.campaign, now),
-        penalties=penalties.for_debtors(session, debtor.campaign, [debtor.id],
-                                        clock.today(debtor.campaign, now))[debtor.id],
+        today=today,
+        # One call for the whole debtor: every invoice's penalties and the totals the card shows.
+        penalties=penalties.for_debtors(session, debtor.campaign, [debtor.id], today)[debtor.id],
     )
 
 

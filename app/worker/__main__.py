@@ -16,8 +16,8 @@ def main() -> int:
     from app.worker.heartbeats import worker_alive
 
     app = task_app()
-    logging.getLogger(__name__).setLevel(os.environ.get("LOG_LEVEL", "INFO"))
     log = logging.getLogger("app.worker")
+    log.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
     with app.app_context(), force_locale("fr"):
         # A worker killed mid-job left its batch "loading" for ever, or a half-written recap: deal with them now.
         found = worker.imports.sweep_interrupted()
