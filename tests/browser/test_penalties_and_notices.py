@@ -22,7 +22,8 @@ def test_the_agent_reads_the_penalties_due_to_date_on_the_card(page, live_server
     start_calling(page, live_server, campaign)
     total = page.locator("#card-penalties")
     expect(total).to_contain_text("Pénalités exigibles à ce jour : 128,00")
-    expect(total).to_contain_text("2 indemnités de 40 €")
+    expect(total).to_contain_text("indemnités 2 × 40")
+    expect(total).to_contain_text("intérêts 48,00")
     expect(page.locator("td.penalty").first).to_have_text("64,00\u00a0€")
     assert total.is_visible() and total.bounding_box()["width"] < 1440
     screenshot(page, "card-penalties")
