@@ -42,11 +42,13 @@ run: demo
 	$(BIN)/python -m app.serve --port $(PORT)
 
 # System packages the tests drive: Debian's chromium (never `playwright install`, which
-# downloads) and LibreOffice Calc to open the recap workbooks. Installed only when missing.
+# downloads), LibreOffice Calc to open the recap workbooks and pango for the PDF letters. Installed only when missing.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 system-deps:
 	@[ -x /usr/bin/chromium ] || { echo "Installing Debian's chromium..."; \
 		$(APT) update -qq && $(APT) install -y -qq chromium >/dev/null; }
+	@ldconfig -p | grep -q libpango-1.0.so.0 || { echo "Installing pango (PDF letters)..."; \
+		$(APT) update -qq && $(APT) install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 	@command -v soffice >/dev/null || { echo "Installing LibreOffice Calc..."; \
 		$(APT) update -qq && $(APT) install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; }
 

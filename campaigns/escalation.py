@@ -21,9 +21,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from . import audit, clock, penalties
-from .errors import N_, DomainError, NotFound, PermissionDenied, ValidationError
+from .errors import N_, Conflict, DomainError, NotFound, PermissionDenied, ValidationError
 from .models import (CallAttempt, Campaign, ContactResult, DebtorAccount, Invoice, InvoiceMotive, InvoiceStatus,
-                     Motive, MotiveStatus, NoticeDecision, Promise, PromiseStatus, QueueState, Role, User)
+                     FormalNotice, Motive, MotiveStatus, NoticeDecision, Promise, PromiseStatus, QueueState, Role, User)
 
 REFUSAL, BROKEN_PROMISES, UNREACHABLE, OVERDUE = "refusal", "broken_promises", "unreachable", "overdue"
 REASONS = (REFUSAL, BROKEN_PROMISES, UNREACHABLE, OVERDUE)
@@ -110,9 +110,12 @@ def _ids(session: Session, query) -> set[int]:
     return set(session.scalars(query))
 
 
-def candidates(session: Session, campaign: Campaign, now: datetime | None = None) -> list[Candidate]:
+def candidates(session: Session, campaign: Campaign, now: datetime | None = None,
+               only: set[int] | None = None) -> list[Candidate]:
     """The debtors due for a formal notice under the campaign's rules, largest balance first, with their
-    penalties to date and the client's decision."""
+    penalties to date and the client's decision; ``only``: just these debtors.
+
+    A debtor whose formal notice was issued stays listed whatever happened since (the letter exists)."""
     now = clock.now(now)
     today = clock.today(campaign, now)
     rules = rules_of(campaign)
@@ -147,6 +150,11 @@ def candidates(session: Session, campaign: Campaign, now: datetime | None = None
         pending = _ids(session, sa.select(Promise.debtor_id).where(Promise.campaign_id == campaign.id,
                                                                    Promise.status == PromiseStatus.PENDING))
         add(_ids(session, oldest) - pending, OVERDUE)
+    issued = _ids(session, sa.select(FormalNotice.debtor_id).where(FormalNotice.campaign_id == campaign.id))
+    for debtor_id in issued:
+        reasons.setdefault(debtor_id, [])
+    if only is not None:
+        reasons = {debtor_id: why for debtor_id, why in reasons.items() if debtor_id in only}
     if not reasons:
         return []
     excluded = _ids(session, sa.select(InvoiceMotive.debtor_id).join(Motive, Motive.id == InvoiceMotive.motive_id)
@@ -154,7 +162,7 @@ def candidates(session: Session, campaign: Campaign, now: datetime | None = None
                         sa.and_(InvoiceMotive.status == MotiveStatus.OPEN, Motive.blocks_queue.is_(True)),
                         sa.and_(Motive.code == penalties.INSOLVENCY,
                                 InvoiceMotive.status != MotiveStatus.CANCELLED))))
-    ids = sorted(set(reasons) - excluded)
+    ids = sorted((set(reasons) - excluded) | (issued & set(reasons)))
     rows, decisions = [], {}
     for start in range(0, len(ids), penalties.CHUNK):
         chunk = ids[start:start + penalties.CHUNK]
@@ -169,7 +177,8 @@ def candidates(session: Session, campaign: Campaign, now: datetime | None = None
     owed = penalties.for_debtors(session, campaign, [r.id for r in rows], today)
     out = []
     for r in rows:
-        if (r.total_outstanding_cents or 0) <= 0 or r.queue_state in (QueueState.PAID, QueueState.DO_NOT_CALL):
+        if r.id not in issued and ((r.total_outstanding_cents or 0) <= 0
+                                   or r.queue_state in (QueueState.PAID, QueueState.DO_NOT_CALL)):
             continue
         debt = owed.get(r.id)
         candidate = Candidate(r.id, r.customer_code, r.company_name,
@@ -187,7 +196,7 @@ def candidates(session: Session, campaign: Campaign, now: datetime | None = None
 
 
 def candidate(session: Session, campaign: Campaign, debtor_id: int, now: datetime | None = None) -> Candidate:
-    found = next((c for c in candidates(session, campaign, now) if c.debtor_id == debtor_id), None)
+    found = next(iter(candidates(session, campaign, now, only={debtor_id})), None)
     if found is None:
         raise NotFound(N_("This debtor is not proposed for a formal notice in this campaign."))
     return found
@@ -203,6 +212,8 @@ def decide(session: Session, campaign: Campaign, debtor_id: int, user: User, app
         raise ValidationError({"comment": DomainError(
             N_("The comment is too long (at most {n} characters)."), field="comment", n=MAX_COMMENT)})
     candidate(session, campaign, debtor_id, now)        # refused when the debtor is not proposed
+    if session.scalar(sa.select(FormalNotice.id).where(FormalNotice.debtor_id == debtor_id)) is not None:
+        raise Conflict(N_("The formal notice of this debtor is already written: the decision can no longer change."))
     decision = session.scalar(sa.select(NoticeDecision).where(NoticeDecision.debtor_id == debtor_id)
                               .with_for_update())
     value = APPROVED if approve else DECLINED

@@ -35,6 +35,7 @@ RULES: dict[QueueState, StateRule] = {
     S.REFUSED: StateRule(False, False, False, True, N_("Refused to pay")),
     S.PAID: StateRule(False, False, False, True, N_("Paid")),
     S.DO_NOT_CALL: StateRule(False, False, False, True, N_("Not to be called")),
+    S.NOTICE_SENT: StateRule(False, False, False, True, N_("Formal notice sent")),
 }
 assert set(RULES) == set(QueueState), "every queue state says how it counts"
 

@@ -11,6 +11,7 @@ from .debtors import DebtorAccount, Phone, PhoneStatus, QueueState
 from .imports import (ImportBatch, ImportKind, ImportRejection, ImportStatus, InvoiceChange, InvoiceChangeKind,
                       UpdateLine, UpdateLineKind)
 from .invoices import Invoice, InvoiceStatus
+from .notices import FormalNotice
 from .rates import LegalRate
 from .users import LoginAttempt, Role, User
 

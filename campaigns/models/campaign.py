@@ -64,6 +64,8 @@ class Campaign(Base):
     priority_weights: Mapped[dict | None] = mapped_column(sa.JSON)
     # Who is proposed for a formal notice; None means the defaults of campaigns.escalation.
     escalation_rules: Mapped[dict | None] = mapped_column(sa.JSON)
+    # How formal notices are written (sender, deadline, estimated due dates); None: campaigns.notices defaults.
+    notice_settings: Mapped[dict | None] = mapped_column(sa.JSON)
     retention_days: Mapped[int] = mapped_column(default=90)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

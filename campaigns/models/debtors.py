@@ -20,6 +20,7 @@ class QueueState(enum.StrEnum):
     REFUSED = "refused"              # refused to pay: finished, reported
     PAID = "paid"                    # nothing left to pay
     DO_NOT_CALL = "do_not_call"
+    NOTICE_SENT = "notice_sent"      # a formal notice was sent: out of the queue unless the manager puts it back
 
 
 class DebtorAccount(Base):

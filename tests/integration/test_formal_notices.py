@@ -1,0 +1,207 @@
+"""The formal notice a manager downloads for an approved debtor: what the letter says (read back from the PDF),
+in the creditor's name or the provider's, its evidence annex, and the refusals."""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from campaigns import clock, escalation, notices
+from campaigns.errors import Conflict, PermissionDenied
+from campaigns.models import (AuditEntry, CallAttempt, ContactResult, FormalNotice, Invoice, InvoiceMotive, Motive,
+                              PaymentMethod, Promise, PromiseStatus, QueueState, Role)
+from campaigns.notices import settings as notice_settings
+
+PROVIDER = notices.Provider("Relances Conseil SAS", ("8 avenue Foch", "75016 Paris"), "812345678", city="Paris")
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def flat(text: str) -> str:
+    """The text with its line breaks and (no-break) spaces collapsed, to look for a phrase."""
+    return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+@pytest.fixture
+def mission(session, make):
+    company = make.client_company(name="Durand", legal_name="Fournitures Durand SAS", address="12 rue des Lilas",
+                                  postal_code="69003", city="Lyon", siren="552100554",
+                                  iban="FR7630006000011234567890189", bic="AGRIFRPP",
+                                  late_interest_rate=Decimal("12"))
+    campaign = make.campaign(client_company=company)
+    manager = make.user(Role.MANAGER, name="Claire Martin")
+    client = make.user(Role.CLIENT, client_company=company, name="Paul Durand")
+    agent = make.user(Role.AGENT, name="Sonia Benali")
+    return campaign, manager, client, agent
+
+
+def refused_debtor(session, make, campaign, agent, **kw):
+    debtor = make.debtor(campaign, invoices=[(100_000, 73), (25_000, 10)], company_name="Garage Lopez",
+                         address="3 chemin des Vignes\n13100 Aix-en-Provence", siren="433221100", **kw)
+    debtor.queue_state = QueueState.REFUSED
+    session.add(CallAttempt(campaign_id=campaign.id, debtor_id=debtor.id, agent_id=agent.id,
+                            result=ContactResult.REFUSAL, phone_dialled="+33142685300",
+                            notes="Refuse de payer, conteste le délai",
+                            started_at=clock.now() - timedelta(days=2)))
+    session.flush()
+    return debtor
+
+
+def approve(session, campaign, debtor, client):
+    escalation.decide(session, campaign, debtor.id, client, approve=True)
+
+
+def test_the_letter_in_the_creditors_name_claims_each_invoice_with_its_penalties(session, make, mission):
+    campaign, manager, client, agent = mission
+    debtor = refused_debtor(session, make, campaign, agent)
+    approve(session, campaign, debtor, client)
+    notice = notices.issue(session, campaign, debtor.id, manager)
+    text = flat(text_of(notice.pdf))
+    today, deadline = clock.today(campaign), clock.today(campaign) + timedelta(days=8)
+    assert "MISE EN DEMEURE" in text and "article 1344 du code civil" in text
+    assert "Fournitures Durand SAS" in text and "12 rue des Lilas" in text and "69003 Lyon" in text
+    assert "Garage Lopez" in text and "13100 Aix-en-Provence" in text
+    [first, second] = session.scalars(sa.select(Invoice).where(Invoice.debtor_id == debtor.id)
+                                      .order_by(Invoice.due_date)).all()
+    assert first.number in text and second.number in text and f"{first.due_date:%d/%m/%Y}" in text
+    # 1 000 € at 12 % for 73 days = 24,00 €; 250 € for 10 days = 0,82 €; 40 € on each invoice
+    assert notice.principal_cents == 125_000 and notice.indemnity_cents == 8_000
+    assert notice.interest_cents == 2_400 + 82
+    assert "Total réclamé 1 354,82 €" in text
+    assert "12 % l'an prévu par les conditions générales de vente" in text
+    assert f"au plus tard le {deadline.day}" in text and notice.deadline_on == deadline and notice.issued_on == today
+    assert "IBAN FR7630006000011234567890189" in text and notice.reference in text
+    assert notice.reference == f"MED-{campaign.id}-{debtor.id}"
+    assert "injonction de payer" in text
+    assert "R124-4" not in text                      # the creditor writes: no collector's mentions
+
+
+def test_the_annex_lists_every_call_promise_and_motive_up_to_the_issue(session, make, mission):
+    campaign, manager, client, agent = mission
+    debtor = refused_debtor(session, make, campaign, agent)
+    first = session.scalar(sa.select(Invoice).where(Invoice.debtor_id == debtor.id).order_by(Invoice.due_date))
+    promise = Promise(campaign_id=campaign.id, debtor_id=debtor.id, agent_id=agent.id, amount_cents=50_000,
+                      promised_date=clock.today() - timedelta(days=20), method=PaymentMethod.CHEQUE,
+                      status=PromiseStatus.BROKEN, created_at=clock.now() - timedelta(days=25))
+    motive = session.scalar(sa.select(Motive).where(Motive.client_company_id.is_(None), Motive.blocks_queue.is_(False))
+                            .order_by(Motive.sort_order))
+    session.add_all([promise, InvoiceMotive(campaign_id=campaign.id, debtor_id=debtor.id, invoice_id=first.id,
+                                            agent_id=agent.id, motive_id=motive.id, label_fr=motive.label_fr,
+                                            details="Trésorerie tendue jusqu'en janvier")])
+    session.flush()
+    approve(session, campaign, debtor, client)
+    notice = notices.issue(session, campaign, debtor.id, manager)
+    # A call after the issue is not in the letter that was sent
+    session.add(CallAttempt(campaign_id=campaign.id, debtor_id=debtor.id, agent_id=agent.id,
+                            result=ContactResult.NO_ANSWER, phone_dialled="+33600000001",
+                            started_at=clock.now() + timedelta(hours=1), created_at=clock.now() + timedelta(hours=1)))
+    session.flush()
+    pages = PdfReader(io.BytesIO(notice.pdf)).pages
+    annex = flat("\n".join(p.extract_text() for p in pages[1:]))
+    assert "Relevé des démarches amiables" in annex
+    called = session.scalar(sa.select(CallAttempt.started_at).where(CallAttempt.debtor_id == debtor.id)
+                            .order_by(CallAttempt.started_at))
+    local = called.astimezone(clock.zone(campaign))
+    assert f"{local:%d/%m/%Y %H:%M}" in annex and "+33142685300" in annex and "refus" in annex
+    assert "Sonia Benali" in annex and "Refuse de payer, conteste le délai" in annex
+    assert "500,00 € par chèque" in annex and "non tenue" in annex
+    assert motive.label_fr in annex and "Trésorerie tendue jusqu'en janvier" in annex
+    assert "+33600000001" not in annex
+    # Downloaded again, it is the same document
+    assert notices.issue(session, campaign, debtor.id, manager).pdf_sha256 == notice.pdf_sha256
+
+
+def test_on_the_creditors_behalf_the_letter_carries_the_collectors_mentions(session, make, mission):
+    campaign, manager, client, agent = mission
+    campaign.notice_settings = notice_settings.clean(sender="provider", deadline_days="15",
+                                                     estimated_due_dates_confirmed=False)
+    debtor = refused_debtor(session, make, campaign, agent)
+    approve(session, campaign, debtor, client)
+    with pytest.raises(Conflict, match="provider's name and address"):
+        notices.issue(session, campaign, debtor.id, manager)
+    notice = notices.issue(session, campaign, debtor.id, manager, provider=PROVIDER)
+    text = flat(text_of(notice.pdf))
+    assert "R124-4" in text and "Relances Conseil SAS" in text and "8 avenue Foch" in text
+    assert "exerce une activité de recouvrement amiable de créances pour le compte d'autrui" in text
+    assert "Créancier : Fournitures Durand SAS, 12 rue des Lilas, 69003 Lyon" in text
+    assert "1 250,00 € en principal, 24,82 € d'intérêts et 80,00 € d'autres sommes" in text
+    assert "restent à la charge du créancier" in text and "débiteur de mauvaise foi" in text
+    assert notice.deadline_on == clock.today(campaign) + timedelta(days=15) and notice.sender == "provider"
+
+
+def test_penalties_on_an_estimated_due_date_are_claimed_only_once_confirmed(session, make, mission):
+    campaign, manager, client, agent = mission
+    debtor = refused_debtor(session, make, campaign, agent)
+    first = session.scalar(sa.select(Invoice).where(Invoice.debtor_id == debtor.id).order_by(Invoice.due_date))
+    first.due_date_estimated = True
+    other = refused_debtor(session, make, campaign, agent, customer_code="C-OTHER")
+    session.execute(sa.update(Invoice).where(Invoice.debtor_id == other.id).values(due_date_estimated=True))
+    approve(session, campaign, debtor, client)
+    notice = notices.issue(session, campaign, debtor.id, manager)
+    assert notice.principal_cents == 125_000 and notice.indemnity_cents == 4_000 and notice.interest_cents == 82
+    assert "échéance estimée : pénalités non réclamées" in flat(text_of(notice.pdf))
+    campaign.notice_settings = {"estimated_due_dates_confirmed": True}
+    approve(session, campaign, other, client)
+    confirmed = notices.issue(session, campaign, other.id, manager)
+    assert confirmed.indemnity_cents == 8_000 and confirmed.interest_cents == 2_482
+
+
+def test_a_debtor_the_client_did_not_approve_is_refused_with_a_clear_message(session, make, mission):
+    campaign, manager, client, agent = mission
+    debtor = refused_debtor(session, make, campaign, agent)
+    with pytest.raises(Conflict, match="has not approved"):
+        notices.issue(session, campaign, debtor.id, manager)
+    escalation.decide(session, campaign, debtor.id, client, approve=False)
+    with pytest.raises(Conflict, match="has not approved"):
+        notices.issue(session, campaign, debtor.id, manager)
+    with pytest.raises(PermissionDenied):
+        notices.issue(session, campaign, debtor.id, agent)
+    assert session.scalar(sa.select(sa.func.count()).select_from(FormalNotice)) == 0
+
+
+def test_a_debtor_who_paid_since_the_approval_gets_no_letter(session, make, mission):
+    campaign, manager, client, agent = mission
+    debtor = refused_debtor(session, make, campaign, agent)
+    approve(session, campaign, debtor, client)
+    session.execute(sa.update(Invoice).where(Invoice.debtor_id == debtor.id).values(outstanding_cents=0))
+    debtor.total_outstanding_cents, debtor.queue_state = 0, QueueState.PAID
+    session.flush()
+    with pytest.raises(Conflict, match="no longer proposed"):
+        notices.issue(session, campaign, debtor.id, manager)
+
+
+def test_once_written_the_decision_cannot_change_and_the_debtor_stays_listed(session, make, mission):
+    campaign, manager, client, agent = mission
+    debtor = refused_debtor(session, make, campaign, agent)
+    approve(session, campaign, debtor, client)
+    notice = notices.issue(session, campaign, debtor.id, manager)
+    with pytest.raises(Conflict, match="already written"):
+        escalation.decide(session, campaign, debtor.id, client, approve=False)
+    session.execute(sa.update(Invoice).where(Invoice.debtor_id == debtor.id).values(outstanding_cents=0))
+    debtor.total_outstanding_cents, debtor.queue_state = 0, QueueState.PAID
+    session.flush()
+    assert [c.debtor_id for c in escalation.candidates(session, campaign)] == [debtor.id]
+    [entry] = session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "notice.issued")).all()
+    assert entry.details["reference"] == notice.reference and entry.details["sha256"] == notice.pdf_sha256
+
+
+def test_one_zip_holds_the_letter_of_every_approved_debtor(session, make, mission, tmp_path):
+    campaign, manager, client, agent = mission
+    debtors = [refused_debtor(session, make, campaign, agent, customer_code=f"Z{i}") for i in range(3)]
+    for debtor in debtors[:2]:
+        approve(session, campaign, debtor, client)
+    target = tmp_path / "notices.zip"
+    seen = []
+    result = notices.write_zip(session, campaign, manager, target, progress=lambda done, total: seen.append(done))
+    assert result["written"] == 2 and result["refused"] == [] and seen == [1, 2]
+    with zipfile.ZipFile(target) as archive:
+        names = sorted(archive.namelist())
+        assert names == sorted(f"mise-en-demeure-MED-{campaign.id}-{d.id}.pdf" for d in debtors[:2])
+        assert "MISE EN DEMEURE" in text_of(archive.read(names[0]))
