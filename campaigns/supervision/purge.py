@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from .. import audit, closing
 from ..errors import N_, Conflict, DomainError
 from ..models import (
-    AuditEntry, CallAttempt, Callback, Campaign, CampaignStatus, DebtorAccount, ImportBatch, ImportRejection,
+    AuditEntry, CallAttempt, Callback, Campaign, CampaignStatus, DebtorAccount, FormalNotice, ImportBatch,
+    ImportRejection,
     InvoiceMotive, Phone, User, utcnow,
 )
 
@@ -39,7 +40,8 @@ def purge_personal_data(session: Session, user: User | None, campaign: Campaign,
     can therefore no longer be produced after the purge).
 
     Customer codes, invoices, amounts, dates, results and motives are kept, so the recap's figures
-    stay the same. Refused before the close or before the final recap was produced; logged in the audit.
+    stay the same. Debtors whose formal notice was sent are kept (a hold for a legal claim) until the manager
+    releases the hold (``notices.tracking.release_hold``). Refused before the close or before the final recap was produced; logged in the audit.
     """
     now = now or utcnow()
     if campaign.status is not CampaignStatus.CLOSED:
@@ -48,26 +50,11 @@ def purge_personal_data(session: Session, user: User | None, campaign: Campaign,
         raise Conflict(N_("Personal data of this campaign were already purged."))
     if not final_recap_produced(session, campaign.id):
         raise Conflict(N_("Produce the final recap before purging personal data."))
-    debtor_ids = sa.select(DebtorAccount.id).where(DebtorAccount.campaign_id == campaign.id)
-    counts = {
-        "debtors": session.execute(
-            sa.update(DebtorAccount).where(DebtorAccount.campaign_id == campaign.id).values(
-                company_name=sa.literal("Débiteur ") + sa.cast(DebtorAccount.id, sa.String),
-                siren=None, contact_names=None, emails=None, comment=None, last_note=None,
-            ).execution_options(synchronize_session=False)).rowcount,
-        "phones": session.execute(
-            sa.update(Phone).where(Phone.debtor_id.in_(debtor_ids)).values(raw="—", e164=None, label=None)
-            .execution_options(synchronize_session=False)).rowcount,
-        "calls": session.execute(
-            sa.update(CallAttempt).where(CallAttempt.campaign_id == campaign.id).values(notes=None, phone_dialled=None)
-            .execution_options(synchronize_session=False)).rowcount,
-        "callbacks": session.execute(
-            sa.update(Callback).where(Callback.campaign_id == campaign.id).values(note=None)
-            .execution_options(synchronize_session=False)).rowcount,
-        "motives": session.execute(
-            sa.update(InvoiceMotive).where(InvoiceMotive.campaign_id == campaign.id).values(details=None, resolution=None)
-            .execution_options(synchronize_session=False)).rowcount,
-    }
+    held = held_debtor_ids(session, campaign.id)
+    debtor_ids = sa.select(DebtorAccount.id).where(DebtorAccount.campaign_id == campaign.id,
+                                                   DebtorAccount.id.not_in(held) if held else sa.true())
+    counts = erase_debtors(session, campaign.id, debtor_ids)
+    counts["held"] = len(held)
     batch_ids = sa.select(ImportBatch.id).where(ImportBatch.campaign_id == campaign.id)
     counts["rejected_rows"] = session.execute(
         sa.update(ImportRejection).where(ImportRejection.batch_id.in_(batch_ids)).values(raw=None)
@@ -80,6 +67,45 @@ def purge_personal_data(session: Session, user: User | None, campaign: Campaign,
                  campaign_id=campaign.id, **counts)
     session.flush()
     session.expire_all()
+    return counts
+
+
+def held_debtor_ids(session: Session, campaign_id: int) -> list[int]:
+    """Debtors whose formal notice was sent and whose hold is not released: kept for a legal claim."""
+    return list(session.scalars(sa.select(FormalNotice.debtor_id).where(
+        FormalNotice.campaign_id == campaign_id, FormalNotice.sent_on.is_not(None),
+        FormalNotice.hold_released_at.is_(None))))
+
+
+def erase_debtors(session: Session, campaign_id: int, debtor_ids) -> dict:
+    """Blank the personal fields of these debtors (a select of ids) and of their calls, callbacks, motives
+    and formal notices (the letter goes, its digest stays); returns what was erased."""
+    counts = {
+        "debtors": session.execute(
+            sa.update(DebtorAccount).where(DebtorAccount.id.in_(debtor_ids)).values(
+                company_name=sa.literal("Débiteur ") + sa.cast(DebtorAccount.id, sa.String),
+                siren=None, siret=None, address=None, contact_names=None, emails=None, comment=None,
+                last_note=None,
+            ).execution_options(synchronize_session=False)).rowcount,
+        "phones": session.execute(
+            sa.update(Phone).where(Phone.debtor_id.in_(debtor_ids)).values(raw="—", e164=None, label=None)
+            .execution_options(synchronize_session=False)).rowcount,
+        "calls": session.execute(
+            sa.update(CallAttempt).where(CallAttempt.campaign_id == campaign_id,
+                                         CallAttempt.debtor_id.in_(debtor_ids)).values(notes=None, phone_dialled=None)
+            .execution_options(synchronize_session=False)).rowcount,
+        "callbacks": session.execute(
+            sa.update(Callback).where(Callback.campaign_id == campaign_id, Callback.debtor_id.in_(debtor_ids))
+            .values(note=None).execution_options(synchronize_session=False)).rowcount,
+        "motives": session.execute(
+            sa.update(InvoiceMotive).where(InvoiceMotive.campaign_id == campaign_id,
+                                           InvoiceMotive.debtor_id.in_(debtor_ids))
+            .values(details=None, resolution=None).execution_options(synchronize_session=False)).rowcount,
+        "notices": session.execute(
+            sa.update(FormalNotice).where(FormalNotice.campaign_id == campaign_id,
+                                          FormalNotice.debtor_id.in_(debtor_ids)).values(pdf=b"")
+            .execution_options(synchronize_session=False)).rowcount,
+    }
     return counts
 
 
@@ -100,13 +126,14 @@ def _delete_uploads(session: Session, campaign_id: int) -> int:
 
 def delete_exports(folder: str | None, campaign_id: int) -> int:
     """Delete the campaign's recaps written in the background (``recap-<campaign>-<token>.xlsx``, and any
-    half-written ``.part``): they hold names and phone numbers, and stay downloadable otherwise."""
+    half-written ``.part``) and the zips of formal notices: they hold names and phone numbers, and stay downloadable otherwise."""
     if not folder or not Path(folder).is_dir():
         return 0
     deleted = 0
-    for path in Path(folder).glob(f"recap-{campaign_id}-*.xlsx*"):
-        path.unlink(missing_ok=True)
-        deleted += 1
+    for pattern in (f"recap-{campaign_id}-*.xlsx*", f"notices-{campaign_id}-*.zip*"):
+        for path in Path(folder).glob(pattern):
+            path.unlink(missing_ok=True)
+            deleted += 1
     return deleted
 
 

@@ -12,10 +12,12 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from campaigns import clock, escalation, notices
-from campaigns.errors import Conflict, PermissionDenied
-from campaigns.models import (AuditEntry, CallAttempt, ContactResult, FormalNotice, Invoice, InvoiceMotive, Motive,
-                              PaymentMethod, Promise, PromiseStatus, QueueState, Role)
+from campaigns.errors import Conflict, PermissionDenied, ValidationError
+from campaigns.models import (AuditEntry, CallAttempt, CampaignStatus, ContactResult, DebtorAccount, FormalNotice,
+                              Invoice, InvoiceMotive, Motive, PaymentMethod, Promise, PromiseStatus, QueueState, Role)
 from campaigns.notices import settings as notice_settings
+from campaigns.notices import tracking
+from campaigns.supervision import purge_personal_data
 
 PROVIDER = notices.Provider("Relances Conseil SAS", ("8 avenue Foch", "75016 Paris"), "812345678", city="Paris")
 
@@ -205,3 +207,81 @@ def test_one_zip_holds_the_letter_of_every_approved_debtor(session, make, missio
         names = sorted(archive.namelist())
         assert names == sorted(f"mise-en-demeure-MED-{campaign.id}-{d.id}.pdf" for d in debtors[:2])
         assert "MISE EN DEMEURE" in text_of(archive.read(names[0]))
+
+
+def issued(session, make, mission, **kw):
+    campaign, manager, client, agent = mission
+    debtor = refused_debtor(session, make, campaign, agent, **kw)
+    approve(session, campaign, debtor, client)
+    return debtor, notices.issue(session, campaign, debtor.id, manager)
+
+
+def test_a_notice_sent_by_registered_letter_takes_the_debtor_out_of_the_queue(session, make, mission):
+    campaign, manager, client, agent = mission
+    debtor, notice = issued(session, make, mission)
+    today = clock.today(campaign)
+    with pytest.raises(ValidationError) as refused:
+        tracking.record(session, campaign, notice, tracking.Tracking(None, None, today, None, None), manager.id)
+    assert "channel" in refused.value.errors
+    with pytest.raises(ValidationError) as refused:
+        tracking.record(session, campaign, notice, tracking.Tracking(
+            "lrar", "1A23", today, today - timedelta(days=1), today), manager.id)
+    assert set(refused.value.errors) == {"received_on", "refused_on"}     # before sending; and both
+    tracking.record(session, campaign, notice, tracking.Tracking("lrar", "1A 234 567 8901 2", today, None, None),
+                    manager.id)
+    assert debtor.queue_state == QueueState.NOTICE_SENT and notice.on_hold
+    tracking.put_back_in_queue(session, campaign, notice, manager.id)
+    assert debtor.queue_state == QueueState.READY
+    actions = session.scalars(sa.select(AuditEntry.action).where(AuditEntry.entity_type == "formal_notices")
+                              .order_by(AuditEntry.id)).all()
+    assert actions == ["notice.issued", "notice.tracked", "notice.back_in_queue"]
+
+
+def test_the_postal_services_tracking_file_is_loaded_whole_or_not_at_all(session, make, mission):
+    campaign, manager, client, agent = mission
+    (first, one), (second, two) = issued(session, make, mission), issued(session, make, mission, customer_code="B2")
+    today = clock.today(campaign)
+    good = (f"Référence;Mode d'envoi;N° de suivi;Date d'envoi;Date de réception\n"
+            f"{one.reference};Lettre recommandée;1A00001;{today:%d/%m/%Y};\n"
+            f"{two.id};LRE;E-77;{today:%Y-%m-%d};{today:%d/%m/%Y}\n").encode("cp1252")
+    bad = (f"Référence;Mode d'envoi;Date d'envoi\n"
+           f"{one.reference};pigeon;{today:%d/%m/%Y}\n"
+           f"MED-999-1;LRAR;{today:%d/%m/%Y}\n"
+           f"{two.reference};LRAR;32/13/2026\n").encode()
+    with pytest.raises(ValidationError) as refused:
+        tracking.load_csv(session, campaign, bad, manager.id, file_name="suivi.csv")
+    messages = [str(e) for e in refused.value.errors.values()]
+    assert messages == [
+        "Row 2, column “Mode d'envoi”: “pigeon” is not a way of sending we know (registered letter, electronic "
+        "registered letter, e-mail).",
+        "Row 3, column “Référence”: no formal notice of this campaign has the reference “MED-999-1”.",
+        "Row 4, column “Date d'envoi”: “32/13/2026” is not a date (write 31/12/2026)."]
+    assert one.sent_on is None and first.queue_state == QueueState.REFUSED
+    result = tracking.load_csv(session, campaign, good, manager.id, file_name="suivi.csv")
+    assert (result.updated, result.unchanged) == (2, 0)
+    assert (one.channel, one.tracking_reference, one.sent_on) == ("lrar", "1A00001", today)
+    assert (two.channel, two.received_on) == ("ere", today) and second.queue_state == QueueState.NOTICE_SENT
+    assert tracking.load_csv(session, campaign, good, manager.id).unchanged == 2
+
+
+def test_the_purge_keeps_a_debtor_held_by_a_sent_notice_until_the_hold_is_released(session, make, mission,
+                                                                                     tmp_path):
+    from campaigns.recap import write_recap
+    campaign, manager, client, agent = mission
+    held, notice = issued(session, make, mission)
+    other, unsent = issued(session, make, mission, customer_code="B2")
+    tracking.record(session, campaign, notice, tracking.Tracking("lrar", None, clock.today(campaign), None, None),
+                    manager.id)
+    campaign.status = CampaignStatus.CLOSED
+    write_recap(session, campaign.id, str(tmp_path / "final.xlsx"), final=True, user_id=manager.id)
+    counts = purge_personal_data(session, manager, campaign)
+    assert counts["held"] == 1 and counts["notices"] == 1
+    held, other = session.get(DebtorAccount, held.id), session.get(DebtorAccount, other.id)
+    assert held.company_name == "Garage Lopez" and held.address and other.company_name == f"Débiteur {other.id}"
+    assert other.address is None and session.get(FormalNotice, unsent.id).pdf == b""
+    notice = session.get(FormalNotice, notice.id)
+    assert "Garage Lopez" in text_of(notice.pdf)
+    tracking.release_hold(session, campaign, notice, manager.id)
+    held = session.get(DebtorAccount, held.id)
+    assert held.company_name == f"Débiteur {held.id}" and held.address is None
+    assert session.get(FormalNotice, notice.id).pdf == b"" and not session.get(FormalNotice, notice.id).on_hold
