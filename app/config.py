@@ -30,6 +30,17 @@ def export_folder(instance: Path | None = None) -> str:
     return os.environ.get("EXPORT_FOLDER") or str((instance or ROOT / "instance") / "exports")
 
 
+def provider_from_environment():
+    from campaigns.notices import Provider
+
+    name = (os.environ.get("PROVIDER_NAME") or "").strip()
+    lines = tuple(part.strip() for part in (os.environ.get("PROVIDER_ADDRESS") or "").split("|") if part.strip())
+    if not name or not lines:
+        return None
+    return Provider(name, lines, (os.environ.get("PROVIDER_SIREN") or "").strip() or None,
+                    city=(os.environ.get("PROVIDER_CITY") or "").strip() or None)
+
+
 def from_environment(instance_path: str) -> dict:
     instance = Path(instance_path)
     instance.mkdir(parents=True, exist_ok=True)
@@ -56,4 +67,7 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ["fr", "en"],
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        # Who writes formal notices on a client's behalf (campaign setting "sent by the provider"): the
+        # mentions of CPCE R124-4 need the provider's name and address. PROVIDER_ADDRESS: lines split by "|".
+        "PROVIDER": provider_from_environment(),
     }

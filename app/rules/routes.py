@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from campaigns import escalation, merge_fields
+from campaigns.notices import settings as notice_settings
 from campaigns import rules as domain
 from campaigns.access import get_visible_campaign
 from campaigns.errors import NotFound, ValidationError
@@ -45,6 +46,10 @@ def edit(campaign_id: int):
                     refusal=f.get("escalation_refusal") == "1", unreachable=f.get("escalation_unreachable") == "1",
                     broken_promises=f.get("escalation_broken_promises", ""),
                     overdue_days=f.get("escalation_overdue_days", "")))
+            if f.get("notice_shown") == "1":
+                notice_settings.save(db.session, campaign, current_user.id, notice_settings.clean(
+                    sender=f.get("notice_sender"), deadline_days=f.get("notice_deadline_days", ""),
+                    estimated_due_dates_confirmed=f.get("notice_estimated_confirmed") == "1"))
             domain.save_settings(
                 db.session, campaign, current_user.id,
                 # A weight the form did not send (a page from before it existed) keeps its value.
@@ -76,7 +81,8 @@ def edit(campaign_id: int):
     return render_template(
         "rules/edit.html", campaign=campaign, form=request.form if errors else None, errors=errors,
         weights=weights_for(campaign), hours=hours, windows=windows[:WINDOWS], delays=domain.SETTABLE_DELAYS,
-        rules_now=rules_now, defaults=domain.DEFAULT_RULES, escalation=escalation.rules_of(campaign), segments=segments, scripts=scripts,
+        rules_now=rules_now, defaults=domain.DEFAULT_RULES, escalation=escalation.rules_of(campaign),
+        notice=notice_settings.settings_of(campaign), segments=segments, scripts=scripts,
         merge_fields=merge_fields.FIELDS, default_weights=DEFAULT_WEIGHTS, sizes=SIZES,
         size_labels={size: _(label) for size, label in SIZE_LABELS.items()},
         day_names=[_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"),

@@ -22,10 +22,10 @@ from ..errors import N_, Conflict, NotFound, PermissionDenied
 from ..models import Campaign, DebtorAccount, FormalNotice, NoticeDecision, Role, User
 from . import letter as letters
 from . import pdf
-from .letter import Provider
+from .letter import NotReady, Provider
 from .settings import settings_of
 
-__all__ = ["Provider", "issue", "notice_of", "notices_of", "approved_ids", "reference_for", "write_zip",
+__all__ = ["NotReady", "Provider", "issue", "notice_of", "notices_of", "approved_ids", "reference_for", "write_zip",
            "file_name"]
 
 ISSUERS = (Role.MANAGER, Role.ADMIN)
