@@ -285,3 +285,39 @@ def test_the_purge_keeps_a_debtor_held_by_a_sent_notice_until_the_hold_is_releas
     held = session.get(DebtorAccount, held.id)
     assert held.company_name == f"Débiteur {held.id}" and held.address is None
     assert session.get(FormalNotice, notice.id).pdf == b"" and not session.get(FormalNotice, notice.id).on_hold
+
+
+MM = 72 / 25.4          # PDF points per millimetre
+
+
+def test_the_letter_prints_on_a4_with_the_debtor_in_the_envelope_window(session, make, mission):
+    import pypdfium2
+
+    campaign, manager, client, agent = mission
+    debtor = refused_debtor(session, make, campaign, agent)
+    approve(session, campaign, debtor, client)
+    notice = notices.issue(session, campaign, debtor.id, manager)
+    page = PdfReader(io.BytesIO(notice.pdf)).pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    assert (round(width / MM), round(height / MM)) == (210, 297)
+    where = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and text.strip() not in where:
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]                     # the text matrix in page space
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            where[text.strip()] = (x / MM, (height - y) / MM)             # from the left and the top, in mm
+    page.extract_text(visitor_text=visit)
+    x, y = next(pos for text, pos in where.items() if text.startswith("Garage Lopez"))
+    assert 100 <= x <= 120 and 45 <= y <= 95            # a DL window: 110 mm from the left, 50 to 95 from the top
+    x, y = next(pos for text, pos in where.items() if text.startswith("Fournitures Durand SAS"))
+    assert x < 40 and y < 30
+    # Rendered, the page has ink in the window and nothing in the bottom margin but the page number
+    image = pypdfium2.PdfDocument(notice.pdf)[0].render(scale=72 / 72).to_pil().convert("L")
+    px = image.width / 210
+
+    def ink(left, top, right, bottom):
+        box = image.crop((int(left * px), int(top * px), int(right * px), int(bottom * px)))
+        return sum(box.histogram()[:128])            # dark pixels
+    assert ink(110, 50, 200, 80) > 200
+    assert ink(0, 285, 150, 297) == 0
