@@ -20,7 +20,7 @@ from campaigns.supervision import figures
 from campaigns.supervision.figures import DayFigures
 from campaigns.access import visible_campaigns_query
 from campaigns.models import (CallAttempt, Callback, CallbackStatus, CallScript, Campaign, ContactResult,
-                              DebtorAccount, Invoice, InvoiceMotive, InvoiceStatus, MotiveStatus, Phone,
+                              DebtorAccount, FormalNotice, Invoice, InvoiceMotive, InvoiceStatus, MotiveStatus, Phone,
                               Promise, PromiseStatus, QueueState)
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -94,6 +94,7 @@ class Card:
     today: date
     script_text: str = ""        # the script with its merge fields filled for this debtor
     penalties: DebtorPenalties | None = None    # late-payment penalties to date (campaigns.penalties)
+    notice: FormalNotice | None = None          # its formal notice, once written (campaigns.notices)
 
     def days_late(self, invoice: Invoice) -> int:
         return max(0, (self.today - invoice.due_date).days)
@@ -182,6 +183,7 @@ def card(session: Session, debtor: DebtorAccount, now=None, agent_name: str | No
         today=today,
         # One call for the whole debtor: every invoice's penalties and the totals the card shows.
         penalties=penalties.for_debtors(session, debtor.campaign, [debtor.id], today)[debtor.id],
+        notice=session.scalar(sa.select(FormalNotice).where(FormalNotice.debtor_id == debtor.id)),
     )
 
 

@@ -1,7 +1,7 @@
 """The end-of-mission recap workbook (xlsxwriter, constant memory, streamed queries).
 
-``write_recap(session, campaign_id, target)`` writes the six sheets, in this order: Synthèse,
-Engagements, Litiges, Non joints, Factures, Appels. ``write_enriched`` returns the client's own file
+``write_recap(session, campaign_id, target)`` writes the seven sheets, in this order: Synthèse,
+Engagements, Litiges, Non joints, Factures, Appels, Mises en demeure. ``write_enriched`` returns the client's own file
 with the outcome columns appended (see enriched.py).
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from .cells import WORKBOOK_OPTIONS, Formats, SheetWriter
 from .enriched import write_enriched
 from .synthese import write_summary
 
-SHEETS = ("Synthèse", "Engagements", "Litiges", "Non joints", "Factures", "Appels")
+SHEETS = ("Synthèse", "Engagements", "Litiges", "Non joints", "Factures", "Appels", "Mises en demeure")
 
 ENGAGEMENTS = [("Code client", "text", 14), ("Société", "text", 32), ("Factures", "text", 28),
                ("Montant", "money", 15), ("Date promise", "date", 13), ("Moyen de paiement", "text", 16),
@@ -43,6 +43,14 @@ FACTURES = [("Code client", "text", 14), ("Société", "text", 30), ("N° factur
 APPELS = [("Date et heure", "datetime", 16), ("Agent", "text", 20), ("Code client", "text", 14),
           ("Débiteur", "text", 30), ("Téléphone", "text", 16), ("Résultat", "text", 20), ("Issue", "text", 14),
           ("Durée (s)", "int", 10), ("Notes", "text", 60)]
+
+MISES_EN_DEMEURE = [("Code client", "text", 14), ("Société", "text", 30), ("Référence", "text", 14),
+                    ("Rédigée le", "date", 12), ("Signée par", "text", 26), ("Principal", "money", 15),
+                    ("Indemnités", "money", 13), ("Intérêts", "money", 13), ("Total réclamé", "money", 15),
+                    ("À régler avant le", "date", 14), ("Mode d'envoi", "text", 22), ("N° de suivi", "text", 18),
+                    ("Envoyée le", "date", 12), ("Reçue le", "date", 12), ("Refusée le", "date", 12),
+                    ("État du débiteur", "text", 20), ("Données conservées", "text", 12),
+                    ("Empreinte du PDF (SHA-256)", "text", 30)]
 
 
 def write_recap(session: Session, campaign_id: int, target, final: bool = False, user_id: int | None = None,
@@ -117,6 +125,17 @@ def write_recap(session: Session, campaign_id: int, target, final: bool = False,
         sheet.write((at, agent, code, company, phone, L.RESULT.get(result), L.OUTCOME.get(outcome), duration, notes))
     sheet.finish()
     totals["Appels"] = sheet.row - 1
+
+    sheet = SheetWriter(workbook, formats, "Mises en demeure", MISES_EN_DEMEURE)
+    sheet.header()
+    for n, code, company, state in queries.formal_notices(session, campaign_id):
+        sheet.write((code, company, n.reference, n.issued_on, L.NOTICE_SENDER.get(n.sender),
+                     (n.principal_cents, n.currency), n.indemnity_cents, n.interest_cents,
+                     (n.total_cents, n.currency), n.deadline_on, L.NOTICE_CHANNEL.get(n.channel),
+                     n.tracking_reference, n.sent_on, n.received_on, n.refused_on, L.label(L.QUEUE, state),
+                     "oui" if n.on_hold else "non", n.pdf_sha256))
+    sheet.finish()
+    totals["Mises en demeure"] = sheet.row - 1
 
     workbook.close()
     if progress:

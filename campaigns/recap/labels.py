@@ -40,3 +40,7 @@ def label(table: dict, value) -> str | None:
         if key == value or key.value == value:
             return text
     return str(value)
+
+# Formal notices (campaigns.notices): who signed, how it was sent.
+NOTICE_SENDER = {"creditor": "le créancier", "provider": "le prestataire, pour le compte du créancier"}
+NOTICE_CHANNEL = {"lrar": "lettre recommandée AR", "ere": "lettre recommandée électronique", "email": "courriel"}

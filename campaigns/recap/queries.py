@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from ..models import (
-    CallAttempt, DebtorAccount, Instalment, Invoice, InvoiceMotive, Motive, MotiveStatus, Phone, Promise,
+    CallAttempt, DebtorAccount, FormalNotice, Instalment, Invoice, InvoiceMotive, Motive, MotiveStatus, Phone, Promise,
     PromiseStatus, User, promise_invoices,
 )
 from ..supervision.figures import COMPLETED_CALL
@@ -129,3 +129,12 @@ def calls(session: Session, campaign_id: int):
         .outerjoin(User, User.id == CallAttempt.agent_id)
         .where(CallAttempt.campaign_id == campaign_id)
         .order_by(CallAttempt.started_at, CallAttempt.id))
+
+
+def formal_notices(session: Session, campaign_id: int):
+    """Mises en demeure: each notice written, with its debtor and where the debtor stands now."""
+    return session.execute(sa.select(
+        FormalNotice, DebtorAccount.customer_code, DebtorAccount.company_name, DebtorAccount.queue_state,
+    ).join(DebtorAccount, DebtorAccount.id == FormalNotice.debtor_id)
+        .where(FormalNotice.campaign_id == campaign_id)
+        .order_by(FormalNotice.issued_at, FormalNotice.id)).all()

@@ -321,3 +321,24 @@ def test_the_letter_prints_on_a4_with_the_debtor_in_the_envelope_window(session,
         return sum(box.histogram()[:128])            # dark pixels
     assert ink(110, 50, 200, 80) > 200
     assert ink(0, 285, 150, 297) == 0
+
+
+def test_the_recap_lists_each_notice_with_its_sums_and_its_sending(session, make, mission, tmp_path):
+    import openpyxl
+    from campaigns.recap import write_recap
+
+    campaign, manager, client, agent = mission
+    debtor, notice = issued(session, make, mission)
+    tracking.record(session, campaign, notice, tracking.Tracking("lrar", "1A0042", clock.today(campaign), None,
+                                                                 None), manager.id)
+    out = tmp_path / "recap.xlsx"
+    totals = write_recap(session, campaign.id, str(out))
+    assert totals["Mises en demeure"] == 1
+    sheet = openpyxl.load_workbook(out)["Mises en demeure"]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]]))
+    assert row["Société"] == "Garage Lopez" and row["Référence"] == notice.reference
+    assert (row["Principal"], row["Indemnités"], row["Intérêts"], row["Total réclamé"]) == (1250, 80, 24.82, 1354.82)
+    assert row["Mode d'envoi"] == "lettre recommandée AR" and row["N° de suivi"] == "1A0042"
+    assert row["Envoyée le"].date() == clock.today(campaign) and row["État du débiteur"] == "mise en demeure envoyée"
+    assert row["Données conservées"] == "oui" and row["Empreinte du PDF (SHA-256)"] == notice.pdf_sha256

@@ -220,3 +220,23 @@ def test_many_letters_are_zipped_by_the_worker_with_progress(web, floor, db, app
     link = re.search(r'href="([^"]+/file)"', page.text).group(1)
     archive = web.get(link)
     assert archive.status_code == 200 and len(zipfile.ZipFile(io.BytesIO(archive.data)).namelist()) == 2
+
+
+def test_the_agents_card_shows_the_notice_and_how_it_was_sent(web, floor, db, app_make):
+    from tests.factories import WebClient
+    web.login(floor.manager)
+    debtor = floor.debtors[0]
+    web.get(f"{floor.url}/{debtor.id}/letter.pdf")
+    today = clock.today(floor.campaign)
+    web.post(f"{floor.url}/{debtor.id}/tracking", {"channel": "lrar", "reference": "1A0042", "sent_on": today.isoformat()})
+    agent = app_make.user(Role.AGENT, name="Alice Martin")
+    campaign = db.get(type(floor.campaign), floor.campaign.id)
+    campaign.agents.append(agent)
+    db.commit()
+    agent_web = WebClient(web.app.test_client(), web.app)
+    agent_web.login(agent)
+    page = seen(agent_web.get(f"/console/campaigns/{campaign.id}/debtors/{debtor.id}", htmx=True))
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).replace("\u202f", " ").replace("\xa0", " ").split())
+    assert (f"Mise en demeure MED-{campaign.id}-{debtor.id} · rédigée le {today:%d/%m/%Y}, 1 064,00 € réclamés, "
+            f"à régler avant le {today + timedelta(days=8):%d/%m/%Y} · envoyée le {today:%d/%m/%Y} "
+            f"(Lettre recommandée 1A0042)") in text
