@@ -40,6 +40,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    for chatty in ("weasyprint", "fontTools"):     # a line per layout step of every letter
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES",
         ";".join(str(p) for p in sorted(Path(app.root_path).glob("**/translations"))),

@@ -74,8 +74,18 @@ def load_demo(session: Session, upload_folder: str | None = None) -> Campaign:
         _load_file(session, campaign, users["manager@demo.relance.fr"], upload_folder)
         campaign.status = CampaignStatus.ACTIVE
         campaign.started_at = utcnow()
+        _approve_notices(session, campaign, users["client@demo.relance.fr"])
     session.flush()
     return campaign
+
+
+def _approve_notices(session: Session, campaign: Campaign, client_user: User, count: int = 3) -> None:
+    """The client approved a formal notice for the largest debtors proposed: the demo shows the letters."""
+    from . import escalation
+
+    for candidate in escalation.candidates(session, campaign)[:count]:
+        escalation.decide(session, campaign, candidate.debtor_id, client_user, approve=True,
+                          comment="Démo : à mettre en demeure")
 
 
 def _load_file(session: Session, campaign: Campaign, manager: User, upload_folder: str | None) -> None:

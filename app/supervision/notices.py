@@ -12,10 +12,12 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+import sqlalchemy as sa
 
 from campaigns import escalation
 from campaigns import notices as formal_notices
 from campaigns.errors import DomainError, NotFound, ValidationError
+from campaigns.models import DebtorAccount
 from campaigns.notices import tracking
 
 from ..auth.permissions import roles_required
@@ -44,7 +46,19 @@ def notices(campaign_id: int):
     return render_template("supervision/notices.html", campaign=campaign, rows=rows, rules=escalation.rules_of(campaign),
                            can_decide=_can_decide(campaign), labels=_labels(),
                            issued=formal_notices.notices_of(db.session, campaign), is_staff=_is_staff(),
+                           no_address=_without_address(rows),
                            approved=sum(1 for c in rows if c.approval == escalation.APPROVED))
+
+
+def _without_address(rows) -> set[int]:
+    """The proposed debtors with no postal address in the file: their letter cannot go by post as it is."""
+    ids = [c.debtor_id for c in rows]
+    found = set()
+    for start in range(0, len(ids), 500):
+        found |= set(db.session.scalars(sa.select(DebtorAccount.id).where(
+            DebtorAccount.id.in_(ids[start:start + 500]),
+            sa.or_(DebtorAccount.address.is_(None), DebtorAccount.address == ""))))
+    return found
 
 
 def _can_decide(campaign) -> bool:
@@ -75,6 +89,7 @@ def decide_notice(campaign_id: int, debtor_id: int):
             return render_template("errors/_alert.html", code=422, message=error or domain_message(exc)), 422
         return render_template("supervision/_notice_row.html", campaign=campaign, c=row, can_decide=_can_decide(campaign),
                                labels=_labels(), error=error, issued=formal_notices.notices_of(db.session, campaign),
+                               no_address=_without_address([row]),
                                is_staff=_is_staff(), typed=request.form.get("comment", "")), 422 if error else 200
     flash(error or _("Decision recorded."), "error" if error else "success")
     return redirect(url_for("supervision.notices", campaign_id=campaign.id) + f"#notice-{debtor_id}", 303)

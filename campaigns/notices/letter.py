@@ -153,21 +153,24 @@ def _rate(value: Decimal) -> str:
     return f"{text} %"
 
 
-def interest_basis(schedule: penalties.RateSchedule, periods: list[penalties.RatePeriod]) -> str:
-    """How the interest was counted, in words."""
+def interest_basis(schedule: penalties.RateSchedule, periods: list[penalties.RatePeriod], until: date) -> str:
+    """How the interest was counted, in words: the rate of each half-year it ran over."""
     if schedule.from_terms:
         return (f"Intérêts de retard au taux de {_rate(schedule.terms_rate)} l'an prévu par les conditions "
-                "générales de vente, courant du lendemain de chaque échéance (art. L441-10 du code de commerce).")
-    seen, parts = set(), []
-    for p in sorted(periods, key=lambda p: p.first):
-        key = (p.first, p.rate)
-        if p.rate is None or key in seen:
-            continue
-        seen.add(key)
-        parts.append(f"{_rate(p.rate)} du {p.first:%d/%m/%Y} au {p.last:%d/%m/%Y}")
-    rates = "; ".join(parts) if parts else "taux non disponible"
-    return ("Intérêts de retard au taux de la Banque centrale européenne majoré de 10 points (art. L441-10 du "
-            f"code de commerce), semestre par semestre : {rates}.")
+                f"générales de vente, courant du lendemain de chaque échéance jusqu'au {until:%d/%m/%Y} "
+                "(art. L441-10 du code de commerce).")
+    halves: dict[date, Decimal] = {}
+    for p in periods:
+        if p.rate is not None:
+            start = penalties.half_year_start(p.first)
+            while start <= p.last:
+                halves[start] = p.rate
+                start = penalties.next_half_year(start)
+    parts = [f"{_rate(rate)} au {'premier' if start.month == 1 else 'second'} semestre {start.year}"
+             for start, rate in sorted(halves.items())]
+    return ("Intérêts de retard au taux de refinancement de la Banque centrale européenne majoré de 10 points "
+            f"(art. L441-10 du code de commerce), courant du lendemain de chaque échéance jusqu'au "
+            f"{until:%d/%m/%Y}, l'an : {'; '.join(parts) if parts else 'taux non disponible'}.")
 
 
 def _what_promised(promise: Promise, plan: list[Instalment]) -> str:
@@ -224,15 +227,13 @@ def build(session: Session, campaign: Campaign, debtor: DebtorAccount, *, refere
     if any(line.note == "échéance estimée : pénalités non réclamées" for line in lines):
         notes.append("Les échéances de certaines factures ne figurent pas dans le fichier du créancier : aucune "
                      "pénalité n'est réclamée sur celles-ci.")
-    if any(p.rate_missing for p in owed.invoices):
-        notes.append("Le taux d'un semestre n'étant pas encore publié, le dernier taux connu est appliqué.")
     letter = Letter(
         reference=reference, issued_on=issued_on, deadline_on=issued_on + timedelta(days=settings.deadline_days), on_behalf=settings.on_behalf,
         creditor=creditor, provider=provider if settings.on_behalf else None,
         debtor=Party(debtor.company_name or debtor.customer_code or "", _lines(debtor.address), debtor.siren,
                      debtor.siret),
         customer_code=debtor.customer_code, currency=debtor.currency, lines=lines,
-        interest_basis=interest_basis(schedule, periods), iban=company.iban, bic=company.bic,
+        interest_basis=interest_basis(schedule, periods, issued_on), iban=company.iban, bic=company.bic,
         logo_data_uri=_logo(company), issued_at=issued_at.astimezone(zone), zone=str(zone), notes=notes)
     _annex(session, letter, debtor, issued_at, zone)
     return letter

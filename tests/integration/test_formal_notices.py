@@ -342,3 +342,17 @@ def test_the_recap_lists_each_notice_with_its_sums_and_its_sending(session, make
     assert row["Mode d'envoi"] == "lettre recommandée AR" and row["N° de suivi"] == "1A0042"
     assert row["Envoyée le"].date() == clock.today(campaign) and row["État du débiteur"] == "mise en demeure envoyée"
     assert row["Données conservées"] == "oui" and row["Empreinte du PDF (SHA-256)"] == notice.pdf_sha256
+
+
+def test_at_the_legal_rate_the_letter_gives_each_half_years_rate():
+    from datetime import date
+
+    from campaigns import penalties
+    from campaigns.notices.letter import interest_basis
+
+    schedule = penalties.RateSchedule(ecb=((date(2026, 1, 1), Decimal("2.15"), "BCE"),
+                                           (date(2026, 7, 1), Decimal("2.00"), "BCE")))
+    periods = schedule.periods(date(2026, 5, 2), date(2026, 12, 7))
+    text = interest_basis(schedule, periods, date(2026, 12, 7))
+    assert "majoré de 10 points" in text and "jusqu'au 07/12/2026" in text
+    assert "12,15 % au premier semestre 2026; 12 % au second semestre 2026" in text
