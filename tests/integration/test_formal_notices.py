@@ -356,3 +356,53 @@ def test_at_the_legal_rate_the_letter_gives_each_half_years_rate():
     text = interest_basis(schedule, periods, date(2026, 12, 7))
     assert "majoré de 10 points" in text and "jusqu'au 07/12/2026" in text
     assert "12,15 % au premier semestre 2026; 12 % au second semestre 2026" in text
+
+
+def test_two_managers_writing_the_same_letter_at_once_get_one_letter(pg_url):
+    """On PostgreSQL: the debtor's row lock makes the second wait, then it finds the first one's letter."""
+    import threading
+
+    from campaigns.db import make_engine, make_session_factory
+    from tests.factories import Factory
+
+    engine = make_engine(pg_url, pool_size=6)
+    factory = make_session_factory(engine)
+    with factory() as s:
+        make = Factory(s)
+        company = make.client_company(name="Durand", legal_name="Fournitures Durand SAS",
+                                      address="12 rue des Lilas", postal_code="69003", city="Lyon")
+        campaign = make.campaign(client_company=company)
+        managers = [make.user(Role.MANAGER) for _ in range(4)]
+        client = make.user(Role.CLIENT, client_company=company)
+        debtor = make.debtor(campaign, invoices=[(100_000, 73)])
+        debtor.queue_state = QueueState.REFUSED
+        s.flush()
+        escalation.decide(s, campaign, debtor.id, client, approve=True)
+        s.commit()
+        campaign_id, debtor_id, manager_ids = campaign.id, debtor.id, [m.id for m in managers]
+    start, digests, errors = threading.Barrier(len(manager_ids)), [], []
+
+    def write(manager_id):
+        try:
+            with factory() as s:
+                from campaigns.models import Campaign, User
+                campaign, manager = s.get(Campaign, campaign_id), s.get(User, manager_id)
+                start.wait()
+                notice = notices.issue(s, campaign, debtor_id, manager)
+                s.commit()
+                digests.append(notice.pdf_sha256)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(m,)) for m in manager_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(digests) == 4 and len(set(digests)) == 1
+    with factory() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(FormalNotice)) == 1
+        assert s.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
+                        .where(AuditEntry.action == "notice.issued")) == 1
+    engine.dispose()
