@@ -276,37 +276,32 @@ def notices_tracking_file(campaign_id: int):
     return _back(campaign)
 
 
+def _on_notice(campaign_id: int, debtor_id: int, act, done: str):
+    """Apply ``act(session, campaign, notice, user_id)`` to the debtor's notice; tell the user how it went."""
+    campaign = _campaign(campaign_id)
+    notice = _notice(campaign, debtor_id)
+    if notice is not None:
+        try:
+            act(db.session, campaign, notice, current_user.id)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(domain_message(exc), "error")
+        else:
+            db.session.commit()
+            flash(done, "success")
+    return _back(campaign, debtor_id)
+
+
 @bp.route("/notices/<int:debtor_id>/queue", methods=["POST"])
 @roles_required(*STAFF)
 def notice_back_in_queue(campaign_id: int, debtor_id: int):
-    campaign = _campaign(campaign_id)
-    notice = _notice(campaign, debtor_id)
-    if notice is None:
-        return _back(campaign, debtor_id)
-    try:
-        tracking.put_back_in_queue(db.session, campaign, notice, current_user.id)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(domain_message(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The debtor is back in the call queue."), "success")
-    return _back(campaign, debtor_id)
+    """Calls go on after the letter."""
+    return _on_notice(campaign_id, debtor_id, tracking.put_back_in_queue, _("The debtor is back in the call queue."))
 
 
 @bp.route("/notices/<int:debtor_id>/release", methods=["POST"])
 @roles_required(*STAFF)
 def notice_release_hold(campaign_id: int, debtor_id: int):
-    campaign = _campaign(campaign_id)
-    notice = _notice(campaign, debtor_id)
-    if notice is None:
-        return _back(campaign, debtor_id)
-    try:
-        tracking.release_hold(db.session, campaign, notice, current_user.id)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(domain_message(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Hold released: the debtor's data will be erased with the campaign's."), "success")
-    return _back(campaign, debtor_id)
+    """The debtor's data no longer need keeping for a claim."""
+    return _on_notice(campaign_id, debtor_id, tracking.release_hold,
+                      _("Hold released: the debtor's data will be erased with the campaign's."))
