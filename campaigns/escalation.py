@@ -126,31 +126,40 @@ def candidates(session: Session, campaign: Campaign, now: datetime | None = None
         for debtor_id in ids:
             reasons.setdefault(debtor_id, []).append(reason)
 
+    # Asked about a few debtors (issuing one letter, one decision), every query reads only theirs.
+    few = only is not None and len(only) <= penalties.CHUNK
+
+    def scope(column):
+        return column.in_(sorted(only)) if few else sa.true()
+
     if rules.refusal:
         add(_ids(session, sa.select(CallAttempt.debtor_id).where(
-            CallAttempt.campaign_id == campaign.id, CallAttempt.result == ContactResult.REFUSAL).distinct())
-            | _ids(session, sa.select(DebtorAccount.id).where(of_campaign,
+            CallAttempt.campaign_id == campaign.id, CallAttempt.result == ContactResult.REFUSAL,
+            scope(CallAttempt.debtor_id)).distinct())
+            | _ids(session, sa.select(DebtorAccount.id).where(of_campaign, scope(DebtorAccount.id),
                                                               DebtorAccount.queue_state == QueueState.REFUSED)),
             REFUSAL)
     if rules.broken_promises:
         add(_ids(session, sa.select(Promise.debtor_id).where(
-            Promise.campaign_id == campaign.id,
+            Promise.campaign_id == campaign.id, scope(Promise.debtor_id),
             Promise.status.in_([PromiseStatus.BROKEN, PromiseStatus.PARTIALLY_KEPT]))
             .group_by(Promise.debtor_id).having(sa.func.count() >= rules.broken_promises)), BROKEN_PROMISES)
     if rules.unreachable:
-        add(_ids(session, sa.select(DebtorAccount.id).where(of_campaign,
+        add(_ids(session, sa.select(DebtorAccount.id).where(of_campaign, scope(DebtorAccount.id),
                                                             DebtorAccount.queue_state == QueueState.UNREACHABLE)),
             UNREACHABLE)
     if rules.overdue_days:
         limit = today - timedelta(days=rules.overdue_days)
         oldest = (sa.select(Invoice.debtor_id).where(
-            Invoice.campaign_id == campaign.id, Invoice.outstanding_cents > 0,
+            Invoice.campaign_id == campaign.id, scope(Invoice.debtor_id), Invoice.outstanding_cents > 0,
             Invoice.status.in_([InvoiceStatus.OPEN, InvoiceStatus.PROMISED, InvoiceStatus.DISPUTED]),
             Invoice.due_date < limit).distinct())
         pending = _ids(session, sa.select(Promise.debtor_id).where(Promise.campaign_id == campaign.id,
+                                                                   scope(Promise.debtor_id),
                                                                    Promise.status == PromiseStatus.PENDING))
         add(_ids(session, oldest) - pending, OVERDUE)
-    issued = _ids(session, sa.select(FormalNotice.debtor_id).where(FormalNotice.campaign_id == campaign.id))
+    issued = _ids(session, sa.select(FormalNotice.debtor_id).where(FormalNotice.campaign_id == campaign.id,
+                                                                   scope(FormalNotice.debtor_id)))
     for debtor_id in issued:
         reasons.setdefault(debtor_id, [])
     if only is not None:
@@ -158,7 +167,7 @@ def candidates(session: Session, campaign: Campaign, now: datetime | None = None
     if not reasons:
         return []
     excluded = _ids(session, sa.select(InvoiceMotive.debtor_id).join(Motive, Motive.id == InvoiceMotive.motive_id)
-                    .where(InvoiceMotive.campaign_id == campaign.id, sa.or_(
+                    .where(InvoiceMotive.campaign_id == campaign.id, scope(InvoiceMotive.debtor_id), sa.or_(
                         sa.and_(InvoiceMotive.status == MotiveStatus.OPEN, Motive.blocks_queue.is_(True)),
                         sa.and_(Motive.code == penalties.INSOLVENCY,
                                 InvoiceMotive.status != MotiveStatus.CANCELLED))))

@@ -139,7 +139,8 @@ def notice_letter(campaign_id: int, debtor_id: int):
 def notices_zip(campaign_id: int):
     """Every approved debtor's letter in one zip: at once for a few, from the job worker for many."""
     campaign = _campaign(campaign_id)
-    count = len(formal_notices.approved_ids(db.session, campaign))
+    ids = formal_notices.approved_ids(db.session, campaign)
+    count = len(ids)
     if not count:
         flash(_("No debtor is approved for a formal notice yet."), "error")
         return _back(campaign)
@@ -152,7 +153,8 @@ def notices_zip(campaign_id: int):
     path = Path(notice_jobs.zip_path(folder, campaign.id, token))
     try:
         result = formal_notices.write_zip(db.session, campaign, current_user, path,
-                                   provider=current_app.config.get("PROVIDER"), commit=db.session.commit)
+                                   provider=current_app.config.get("PROVIDER"), commit=db.session.commit,
+                                   ids=ids)
     except DomainError as exc:
         db.session.rollback()
         flash(domain_message(exc), "error")

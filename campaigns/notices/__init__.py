@@ -110,14 +110,15 @@ def issue(session: Session, campaign: Campaign, debtor_id: int, user: User | Non
 
 def write_zip(session: Session, campaign: Campaign, user: User | None, target: Path, *,
               provider: Provider | None = None, progress: Callable[[int, int], None] | None = None,
-              commit: Callable[[], None] | None = None) -> dict:
+              commit: Callable[[], None] | None = None, ids: list[int] | None = None) -> dict:
     """Every approved debtor's letter in one zip at ``target`` (issuing those not issued yet).
 
     Returns {"written": n, "refused": [(debtor name, message)]}: a debtor refused since (paid, disputed) is
     listed, not fatal; the missing settings (the client's address...) refuse the whole run. ``commit`` is
-    called after each letter so that a long run keeps what it issued.
+    called after each letter so that a long run keeps what it issued; ``ids``: the approved debtors when the
+    caller already has them (``approved_ids``).
     """
-    ids = approved_ids(session, campaign)
+    ids = approved_ids(session, campaign) if ids is None else ids
     refused, written = [], 0
     partial = target.with_name(target.name + ".part")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:

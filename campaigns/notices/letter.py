@@ -240,7 +240,10 @@ def build(session: Session, campaign: Campaign, debtor: DebtorAccount, *, refere
 
 
 def _annex(session: Session, letter: Letter, debtor: DebtorAccount, issued_at: datetime, zone) -> None:
-    names = {user_id: name for user_id, name in session.execute(sa.select(User.id, User.name))}
+    agents = sa.union(*(sa.select(model.agent_id).where(model.debtor_id == debtor.id)
+                        for model in (CallAttempt, Promise, InvoiceMotive))).subquery()
+    names = {user_id: name for user_id, name in session.execute(
+        sa.select(User.id, User.name).where(User.id.in_(sa.select(agents.c.agent_id))))}
     for call in session.scalars(sa.select(CallAttempt).where(CallAttempt.debtor_id == debtor.id,
                                                              CallAttempt.created_at <= issued_at)
                                 .order_by(CallAttempt.started_at, CallAttempt.id)):

@@ -201,16 +201,17 @@ def load_csv(session: Session, campaign: Campaign, data: bytes, user_id: int | N
     problems: list[DomainError] = []
     planned: list[tuple[FormalNotice, Tracking]] = []
     seen: dict[int, int] = {}
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(_rows(reader, file_name), start=2):
         if len(planned) + len(problems) > MAX_ROWS:
             raise ValidationError({"file": DomainError(N_("The file has more than {n} rows."), field="file",
                                                        n=MAX_ROWS)})
         if not any(cell.strip() for cell in row):
             continue
 
-        def cell(key):
+        def cell(key):   # control characters (a NUL...) are no part of a reference, a date or a channel
             index = columns.get(key)
-            return row[index].strip() if index is not None and index < len(row) else ""
+            text = row[index] if index is not None and index < len(row) else ""
+            return "".join(c for c in text if c.isprintable()).strip()
 
         def problem(message, column_key, **params):
             problems.append(DomainError(message, field="file", row=number, column=header[columns[column_key]],
@@ -262,6 +263,20 @@ def load_csv(session: Session, campaign: Campaign, data: bytes, user_id: int | N
         else:
             updated += 1
     return LoadResult(updated, unchanged)
+
+
+def _rows(reader, file_name: str):
+    """The file's rows; a row the CSV reader cannot read (a cell over its size limit) is named."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise ValidationError({"file": DomainError(
+                N_("The file {file} cannot be read at line {line}: a cell is too long or badly quoted."),
+                field="file", file=file_name or "", line=reader.line_num)}) from None
+        yield row
 
 
 def _decode(data: bytes) -> str:

@@ -406,3 +406,14 @@ def test_two_managers_writing_the_same_letter_at_once_get_one_letter(pg_url):
         assert s.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
                         .where(AuditEntry.action == "notice.issued")) == 1
     engine.dispose()
+
+
+def test_a_tracking_file_with_a_huge_cell_or_a_nul_is_refused_in_words(session, make, mission):
+    campaign, manager, client, agent = mission
+    debtor, notice = issued(session, make, mission)
+    huge = f"Référence;Date d'envoi\n{'x' * 200_000};01/01/2026\n".encode()
+    with pytest.raises(ValidationError, match="cannot be read at line"):
+        tracking.load_csv(session, campaign, huge, manager.id, file_name="suivi.csv")
+    nul = f"Référence;Mode d'envoi;Date d'envoi\n{notice.reference}\0;LRAR;{clock.today(campaign):%d/%m/%Y}\n"
+    assert tracking.load_csv(session, campaign, nul.encode(), manager.id, file_name="suivi.csv").updated == 1
+    assert notice.sent_on == clock.today(campaign)
