@@ -20,6 +20,7 @@ def record(session: Session, user_id: int | None, action: str, entity, campaign_
         entity_type=type(entity).__tablename__,
         entity_id=entity.id,
         campaign_id=campaign_id if campaign_id is not None else _campaign_of(entity),
+        debtor_id=_debtor_of(entity, details),
         details={k: _plain(v) for k, v in details.items()} or None,
     )
     session.add(entry)
@@ -31,6 +32,16 @@ def _campaign_of(entity) -> int | None:
     if type(entity).__tablename__ == "campaigns":
         return entity.id
     return getattr(entity, "campaign_id", None)
+
+
+def _debtor_of(entity, details: dict) -> int | None:
+    """The debtor an entry is about: named in its details, the entity's own debtor, or the entity itself."""
+    if isinstance(details.get("debtor_id"), int):
+        return details["debtor_id"]
+    if type(entity).__tablename__ == "debtor_accounts":
+        return entity.id
+    debtor_id = getattr(entity, "debtor_id", None)
+    return debtor_id if isinstance(debtor_id, int) else None
 
 
 def _plain(value):

@@ -47,6 +47,8 @@ def make_session_factory(engine: sa.Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (views render after committing)."""
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     sa.event.listen(factory, "before_flush", _texts_fit_their_columns)
+    from .evidence import chain  # the domain's models import this module
+    chain.watch(factory)
     return factory
 
 

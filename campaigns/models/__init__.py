@@ -8,6 +8,7 @@ from .calls import (
 from .campaign import CallScript, Campaign, CampaignStatus, FinalRecap, campaign_agents, default_calling_hours
 from .clients import ClientCompany, Motive
 from .debtors import DebtorAccount, Phone, PhoneStatus, QueueState
+from .evidence import ChainLink
 from .imports import (ImportBatch, ImportKind, ImportRejection, ImportStatus, InvoiceChange, InvoiceChangeKind,
                       UpdateLine, UpdateLineKind)
 from .invoices import Invoice, InvoiceStatus

@@ -1,10 +1,10 @@
-"""The audit log: who changed what, append-only."""
+"""The audit log: who changed what, append-only (``campaigns.evidence`` chains it and guards it)."""
 from __future__ import annotations
 
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, utcnow
 
@@ -20,19 +20,8 @@ class AuditEntry(Base):
     entity_type: Mapped[str] = mapped_column(sa.String(40))
     entity_id: Mapped[int | None] = mapped_column()
     campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
+    # The debtor the entry is about, if any: its entry joins that debtor's chain (``campaigns.evidence``).
+    debtor_id: Mapped[int | None] = mapped_column(index=True)
     details: Mapped[dict | None] = mapped_column(sa.JSON)
-
-
-class AuditLogIsAppendOnly(RuntimeError):
-    """Raised when code tries to change or delete an audit entry."""
-
-
-@sa.event.listens_for(Session, "before_flush")
-def _refuse_rewriting_the_audit_log(session, _flush_context, _instances):
-    """Entries are only ever added: a flush that would update or delete one fails."""
-    for entry in session.deleted:
-        if isinstance(entry, AuditEntry):
-            raise AuditLogIsAppendOnly("The audit log is append-only: entries cannot be deleted.")
-    for entry in session.dirty:
-        if isinstance(entry, AuditEntry) and session.is_modified(entry):
-            raise AuditLogIsAppendOnly("The audit log is append-only: entries cannot be changed.")
+    # When the personal-data purge blanked the personal details (``campaigns.evidence.blank_personal_fields``).
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

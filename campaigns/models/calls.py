@@ -46,6 +46,8 @@ class CallAttempt(Base):
     # Sent by the browser with each submission: a resubmitted form is recorded once.
     request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the personal-data purge blanked the number and the notes (``campaigns.evidence.blank_personal_fields``).
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     agent = relationship("User")
     debtor = relationship("DebtorAccount")

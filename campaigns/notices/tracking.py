@@ -164,7 +164,8 @@ def release_hold(session: Session, campaign: Campaign, notice: FormalNotice, use
     notice.hold_released_at, notice.hold_released_by_id = clock.now(now), user_id
     erased = None
     if campaign.personal_data_purged_at is not None:
-        erased = purge.erase_debtors(session, campaign.id, sa.select(sa.literal(notice.debtor_id)))
+        erased = purge.erase_debtors(session, campaign.id, sa.select(sa.literal(notice.debtor_id)),
+                                     notice.hold_released_at)
         session.expire_all()
     audit.record(session, user_id, "notice.hold_released", notice, campaign_id=campaign.id,
                  debtor_id=notice.debtor_id, erased=erased)

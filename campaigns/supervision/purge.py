@@ -8,10 +8,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .. import audit, closing
+from .. import audit, closing, evidence
 from ..errors import N_, Conflict, DomainError
 from ..models import (
-    AuditEntry, CallAttempt, Callback, Campaign, CampaignStatus, DebtorAccount, FormalNotice, ImportBatch,
+    AuditEntry, Callback, Campaign, CampaignStatus, DebtorAccount, FormalNotice, ImportBatch,
     ImportRejection,
     InvoiceMotive, Phone, User, utcnow,
 )
@@ -53,7 +53,7 @@ def purge_personal_data(session: Session, user: User | None, campaign: Campaign,
     held = held_debtor_ids(session, campaign.id)
     debtor_ids = sa.select(DebtorAccount.id).where(DebtorAccount.campaign_id == campaign.id,
                                                    DebtorAccount.id.not_in(held) if held else sa.true())
-    counts = erase_debtors(session, campaign.id, debtor_ids)
+    counts = erase_debtors(session, campaign.id, debtor_ids, now)
     counts["held"] = len(held)
     batch_ids = sa.select(ImportBatch.id).where(ImportBatch.campaign_id == campaign.id)
     counts["rejected_rows"] = session.execute(
@@ -77,9 +77,9 @@ def held_debtor_ids(session: Session, campaign_id: int) -> list[int]:
         FormalNotice.hold_released_at.is_(None))))
 
 
-def erase_debtors(session: Session, campaign_id: int, debtor_ids) -> dict:
-    """Blank the personal fields of these debtors (a select of ids) and of their calls, callbacks, motives
-    and formal notices (the letter goes, its digest stays); returns what was erased."""
+def erase_debtors(session: Session, campaign_id: int, debtor_ids, now: datetime | None = None) -> dict:
+    """Blank the personal fields of these debtors (a select of ids) and of their calls, audit entries,
+    callbacks, motives and formal notices (the letter goes, its digest stays); returns what was erased."""
     counts = {
         "debtors": session.execute(
             sa.update(DebtorAccount).where(DebtorAccount.id.in_(debtor_ids)).values(
@@ -89,10 +89,6 @@ def erase_debtors(session: Session, campaign_id: int, debtor_ids) -> dict:
             ).execution_options(synchronize_session=False)).rowcount,
         "phones": session.execute(
             sa.update(Phone).where(Phone.debtor_id.in_(debtor_ids)).values(raw="—", e164=None, label=None)
-            .execution_options(synchronize_session=False)).rowcount,
-        "calls": session.execute(
-            sa.update(CallAttempt).where(CallAttempt.campaign_id == campaign_id,
-                                         CallAttempt.debtor_id.in_(debtor_ids)).values(notes=None, phone_dialled=None)
             .execution_options(synchronize_session=False)).rowcount,
         "callbacks": session.execute(
             sa.update(Callback).where(Callback.campaign_id == campaign_id, Callback.debtor_id.in_(debtor_ids))
@@ -106,6 +102,8 @@ def erase_debtors(session: Session, campaign_id: int, debtor_ids) -> dict:
                                           FormalNotice.debtor_id.in_(debtor_ids)).values(pdf=b"")
             .execution_options(synchronize_session=False)).rowcount,
     }
+    # Calls and audit entries are evidence: blanked through the one function the database lets through.
+    counts.update(evidence.blank_personal_fields(session, campaign_id, debtor_ids, now or utcnow()))
     return counts
 
 

@@ -80,3 +80,46 @@ def test_a_fresh_install_has_every_default_motive_and_upgrading_twice_adds_none(
     engine.dispose()
     assert sorted(defaults) == sorted(code for code, *_ in DEFAULT_MOTIVES)
     assert own == ["Prix contesté"]
+
+
+def test_upgrading_chains_the_calls_and_entries_written_before_the_chains_existed(empty_database_url):
+    """A campaign worked before the upgrade: its calls and entries are linked in their debtors' chains by
+    the migration (each entry finds its debtor), and the campaign verifies."""
+    from campaigns import evidence
+    from campaigns.db import make_session_factory
+    from campaigns.models import ChainLink
+
+    migrate.upgrade(empty_database_url, "0009")
+    engine = make_engine(empty_database_url)
+    at = "2026-11-24 09:30:00+00:00"
+    with engine.begin() as conn:       # written as 0009 knew the tables
+        company = conn.execute(sa.text("INSERT INTO client_companies (name, created_at) VALUES ('Durand', :at) "
+                                       "RETURNING id"), {"at": at}).scalar()
+        campaign = conn.execute(sa.text(
+            "INSERT INTO campaigns (client_company_id, name, status, period_start, period_end, timezone, currency, "
+            "calling_hours, lease_minutes, max_attempts, promise_grace_days, callback_grace_minutes, retention_days, "
+            "created_at) VALUES (:c, 'T4', 'active', '2026-11-01', '2026-12-31', 'Europe/Paris', 'EUR', '{}', 30, 8, "
+            "3, 15, 90, :at) RETURNING id"), {"c": company, "at": at}).scalar()
+        debtor = conn.execute(sa.text(
+            "INSERT INTO debtor_accounts (campaign_id, customer_code, company_name, grouping_key, language, "
+            "has_valid_phone, total_outstanding_cents, initial_outstanding_cents, open_invoices_count, queue_state, "
+            "priority, attempts, attempts_without_contact, broken_promises, created_at, updated_at, version) "
+            "VALUES (:c, 'C1', 'Garage Lopez', 'C1', 'fr', true, 100, 100, 1, 'ready', 0, 1, 0, 0, :at, :at, 1) "
+            "RETURNING id"), {"c": campaign, "at": at}).scalar()
+        call = conn.execute(sa.text(
+            "INSERT INTO call_attempts (campaign_id, debtor_id, started_at, result, notes, created_at) "
+            "VALUES (:c, :d, :at, 'refusal', 'Refuse de payer', :at) RETURNING id"),
+            {"c": campaign, "d": debtor, "at": at}).scalar()
+        conn.execute(sa.text(
+            "INSERT INTO audit_log (at, action, entity_type, entity_id, campaign_id, details) VALUES "
+            "(:at, 'call.recorded', 'call_attempts', :call, :c, :details), "
+            "(:at, 'console.take_over', 'debtor_accounts', :d, :c, NULL), "
+            "(:at, 'campaign.start', 'campaigns', :c, :c, NULL)"),
+            {"at": at, "call": call, "c": campaign, "d": debtor, "details": '{"result": "refusal"}'})
+    migrate.upgrade(empty_database_url)
+    with make_session_factory(engine)() as session:
+        chains = dict(session.execute(sa.select(ChainLink.chain, sa.func.count()).group_by(ChainLink.chain)).all())
+        result = evidence.verify(session, campaign)
+    engine.dispose()
+    assert chains == {f"campaign:{campaign}/debtor:{debtor}": 3, f"campaign:{campaign}": 1}
+    assert result.ok and result.events == 4, [b.describe() for b in result.breaks]
