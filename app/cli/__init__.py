@@ -1,4 +1,4 @@
-"""Command line: ``flask users``, ``flask db``, ``flask demo``, ``flask rates``, ``flask campaign``.
+"""Command line: ``flask users``, ``flask db``, ``flask demo``, ``flask rates``, ``flask campaign``, ``flask audit``.
 
 The ``campaign`` group is shared: each area adds its commands from its own module
 (campaign_*.py in this package), so that no file grows into a god module.
@@ -15,6 +15,7 @@ campaign_cli = AppGroup("campaign", help="Create, import, run and export campaig
 
 
 def register_cli(app):
+    from .audit import audit_cli
     from .db import db_cli
     from .demo import demo_cli
     from .rates import rates_cli
@@ -28,6 +29,7 @@ def register_cli(app):
     app.cli.add_command(demo_cli)
     app.cli.add_command(rates_cli)
     app.cli.add_command(campaign_cli)
+    app.cli.add_command(audit_cli)
 
 
 def fail(message: str) -> None:

@@ -14,7 +14,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .. import clock, penalties
+from .. import clock, evidence, penalties
 from ..errors import N_, Conflict
 from ..money import format_eur
 from ..models import (CallAttempt, Campaign, ClientCompany, DebtorAccount, Instalment, Invoice, InvoiceMotive,
@@ -110,6 +110,10 @@ class Letter:
     promises: list[PromiseMade] = field(default_factory=list)
     motives: list[MotiveRaised] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Where the debtor's chain of events ended when the annex was drawn up (``campaigns.evidence``).
+    chain_length: int = 0
+    chain_head: str | None = None
+    verify_command: str | None = None
 
     @property
     def principal_cents(self) -> int:
@@ -240,6 +244,11 @@ def build(session: Session, campaign: Campaign, debtor: DebtorAccount, *, refere
 
 
 def _annex(session: Session, letter: Letter, debtor: DebtorAccount, issued_at: datetime, zone) -> None:
+    session.flush()                       # the events of this transaction are chained too
+    head = evidence.debtor_head(session, debtor.campaign_id, debtor.id)
+    if head is not None:
+        letter.chain_length, letter.chain_head = head
+        letter.verify_command = f"flask audit verify {debtor.campaign_id} --debtor {debtor.id} --head {head[1]}"
     agents = sa.union(*(sa.select(model.agent_id).where(model.debtor_id == debtor.id)
                         for model in (CallAttempt, Promise, InvoiceMotive))).subquery()
     names = {user_id: name for user_id, name in session.execute(
