@@ -5,8 +5,9 @@
 PostgreSQL (database ``relance_queue_bench``, recreated; data loaded with COPY) and SQLite (bench/data/).
 Prints claims/s and p50/p99 of the claim (statement + commit) per concurrency, and the ratios to the floor
 and to the ceiling (the issue's target: claim_next + record_outcome at least 0.8 x the ceiling).
-Four loops per level: the bare locking statement alone (the floor); the same statement followed by the
-least a "no answer" must write, in Core with no rule (the ceiling of any claim + record on this machine);
+Five loops per level: the bare locking statement alone (the floor); the same statement followed by the
+least a "no answer" must write, in Core with no rule, its two events linked in the debtor's hash chain (the
+ceiling of any claim + record on this machine; also shown without the chain, as it was before);
 the bare statement followed by the product's ``record_outcome`` (what ``claim_next`` costs over the bare
 statement, the record being the same); and the product's ``claim_next`` + ``record_outcome``.
 """
@@ -26,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from campaigns import priority, queue  # noqa: E402
 from campaigns.db import make_engine, make_session_factory  # noqa: E402
+from campaigns.evidence import chain, events  # noqa: E402
 from campaigns.models import (AuditEntry, Base, CallAttempt, Campaign, CampaignStatus, ClientCompany,  # noqa: E402
                               ContactResult, DebtorAccount, Role, User)
 from campaigns.outcomes import OutcomeInput, record_outcome  # noqa: E402
@@ -128,8 +130,11 @@ def reset(factory, campaign_id):
     with factory() as s:
         s.execute(sa.text("UPDATE debtor_accounts SET leased_by_id = NULL, lease_expires_at = NULL, "
                           "next_action_at = NULL, queue_state = 'ready', attempts_without_contact = 0, version = 1"))
-        s.execute(sa.text("DELETE FROM audit_log"))
-        s.execute(sa.text("DELETE FROM call_attempts"))
+        if s.get_bind().dialect.name == "postgresql":   # the append-only triggers refuse DELETE
+            s.execute(sa.text("TRUNCATE audit_log, call_attempts, event_chain CASCADE"))
+        else:
+            for table in ("audit_log", "call_attempts", "event_chain"):
+                s.execute(sa.text(f"DELETE FROM {table}"))
         priority.recompute_campaign(s, campaign_id, NOW)
         s.commit()
 
@@ -138,19 +143,24 @@ _d = DebtorAccount.__table__
 _LOCK = (sa.select(_d.c.campaign_id, _d.c.attempts, _d.c.attempts_without_contact, _d.c.version, _d.c.priority)
          .where(_d.c.id == sa.bindparam("debtor")).with_for_update())
 _ATTEMPT = CallAttempt.__table__.insert().returning(CallAttempt.__table__.c.id)
-_AUDIT = AuditEntry.__table__.insert()
+_AUDIT = AuditEntry.__table__.insert().returning(AuditEntry.__table__.c.id)
 _DEBTOR = _d.update().where(_d.c.id == sa.bindparam("debtor"))
 
 
-def _minimal_record(s, debtor_id, agent_id):
+def _minimal_record(s, debtor_id, agent_id, chained=True):
     """The least any "no answer" must write, in Core with no rule applied: lock the debtor, insert the
-    attempt and its audit entry, update the debtor. With the bare claim, the ceiling of claim + record."""
+    attempt and its audit entry, link both at the end of the debtor's chain, update the debtor. With the
+    bare claim, the ceiling of claim + record (``chained=False``: the ceiling before the chains existed)."""
     row = s.execute(_LOCK, {"debtor": debtor_id}).one()
-    attempt_id = s.execute(_ATTEMPT, dict(campaign_id=row.campaign_id, debtor_id=debtor_id, agent_id=agent_id,
-                                          started_at=NOW, ended_at=NOW, duration_seconds=0,
-                                          result=ContactResult.NO_ANSWER.value)).scalar()
-    s.execute(_AUDIT, dict(at=NOW, user_id=agent_id, action="call.recorded", entity_type="call_attempts",
-                           entity_id=attempt_id, campaign_id=row.campaign_id, details={"result": "no_answer"}))
+    attempt = dict(campaign_id=row.campaign_id, debtor_id=debtor_id, agent_id=agent_id, started_at=NOW, ended_at=NOW,
+                   duration_seconds=0, result=ContactResult.NO_ANSWER.value, created_at=NOW)
+    attempt["id"] = s.execute(_ATTEMPT, attempt).scalar()
+    entry = dict(at=NOW, user_id=agent_id, action="call.recorded", entity_type="call_attempts",
+                 entity_id=attempt["id"], campaign_id=row.campaign_id, debtor_id=debtor_id,
+                 details={"result": "no_answer"})
+    entry["id"] = s.execute(_AUDIT, entry).scalar()
+    if chained:
+        chain.append(s.connection(), [(events.CALL, attempt), (events.AUDIT, entry)])
     s.execute(_DEBTOR, dict(debtor=debtor_id, attempts=row.attempts + 1,
                             attempts_without_contact=row.attempts_without_contact + 1, version=row.version + 1,
                             last_attempt_at=NOW, next_action_at=NOW + timedelta(hours=2), leased_by_id=None,
@@ -176,7 +186,7 @@ def run(url, campaign_id, agent_ids, agents, seconds, mode):
                 while time.monotonic() < stop:
                     t0 = time.perf_counter()
                     try:
-                        if mode in ("floor", "ceiling", "bare+record"):
+                        if mode in ("floor", "ceiling", "ceiling-unchained", "bare+record"):
                             debtor_id = s.execute(*queue.claim_statement(s, campaign, agent_id, NOW)).scalar()
                         else:
                             d = queue.claim_next(s, campaign_id, agent_id, now=NOW)
@@ -188,8 +198,8 @@ def run(url, campaign_id, agent_ids, agents, seconds, mode):
                     mine.append(time.perf_counter() - t0)
                     if debtor_id is None:
                         break
-                    if mode == "ceiling":
-                        _minimal_record(s, debtor_id, agent_id)
+                    if mode in ("ceiling", "ceiling-unchained"):
+                        _minimal_record(s, debtor_id, agent_id, chained=mode == "ceiling")
                         s.commit()
                     if mode in ("full", "bare+record"):
                         for _ in range(50):
@@ -239,8 +249,8 @@ def bench(name, url, loader, levels, args, debtor_rows, invoice_rows):
         floor = run(url, campaign_id, agent_ids, agents, args.seconds, "floor")
         print(f"{'':4}{agents:>6} {'bare locking statement':>26} {floor[0]:9.0f} {floor[1]:7.2f} {floor[2]:7.2f}")
         ceiling = None
-        for mode, label in (("ceiling", "bare claim + Core record"), ("bare+record", "bare claim + record"),
-                            ("full", "claim_next + record")):
+        for mode, label in (("ceiling", "bare claim + Core record"), ("ceiling-unchained", "same, no chain"),
+                            ("bare+record", "bare claim + record"), ("full", "claim_next + record")):
             got = run(url, campaign_id, agent_ids, agents, args.seconds, mode)
             ceiling = got if mode == "ceiling" else ceiling
             versus = f"{got[0] / ceiling[0]:10.2f}" if mode != "ceiling" and ceiling[0] else ""
