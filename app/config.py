@@ -70,4 +70,9 @@ def from_environment(instance_path: str) -> dict:
         # Who writes formal notices on a client's behalf (campaign setting "sent by the provider"): the
         # mentions of CPCE R124-4 need the provider's name and address. PROVIDER_ADDRESS: lines split by "|".
         "PROVIDER": provider_from_environment(),
+        # E-mail to debtors: MAIL_URL smtp://user:pass@host:587?starttls=1 or smtps://…; without it, messages
+        # are written as .eml files into MAIL_OUTBOX (instance/outbox) and count as sent.
+        "MAIL_URL": os.environ.get("MAIL_URL") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM") or "Relance <no-reply@relance.local>",
+        "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX") or str(instance / "outbox"),
     }

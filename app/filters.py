@@ -69,6 +69,8 @@ def decimal(value, places: int = 1) -> str:
 
 
 def register(app):
+    from campaigns.payment_references import grouped
+    app.add_template_filter(grouped, "payment_reference")
     app.add_template_filter(decimal)
     app.add_template_filter(money)
     app.add_template_filter(amounts)

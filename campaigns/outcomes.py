@@ -12,6 +12,7 @@ from . import audit, calendar, clock, outcome_checks, priority, promises, queue,
 from .errors import N_, Conflict, NotFound
 from .models import (Callback, CallbackStatus, CallAttempt, Campaign, ContactResult, DebtorAccount, InvoiceMotive,
                      InvoiceStatus, PaymentMethod, Promise, QueueState)
+from .mail import confirmations
 from .supervision import wrong_numbers
 
 NO_CONTACT = {ContactResult.NO_ANSWER, ContactResult.BUSY, ContactResult.VOICEMAIL, ContactResult.SWITCHBOARD,
@@ -157,6 +158,8 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
         promise, replaced = promises.create(session, campaign, debtor, attempt.id, agent_id, checked.promise_invoices,
                                             checked.promise_amount, p.method, p.instalments, p.promised_date,
                                             p.waive_penalties_until)
+        confirmations.confirm_promise(session, campaign, debtor, promise, checked.promise_invoices,
+                                      promises.schedule_of(promise))
         key = "promise"
         next_at = promises.follow_up_at(campaign, promise.promised_date + timedelta(days=campaign.promise_grace_days or 0))
     for m, motive, invoices in checked.motives:

@@ -24,7 +24,7 @@ from typing import Iterable, Mapping, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from . import audit, clock, priority
+from . import audit, clock, payment_references, priority
 from .models import (Campaign, DebtorAccount, Instalment, Invoice, InvoiceChange, InvoiceStatus, PaymentMethod,
                      Promise, PromiseStatus, QueueState)
 from .models.calls import promise_invoices
@@ -129,6 +129,7 @@ def create(session: Session, campaign: Campaign, debtor: DebtorAccount, call_id:
         promise.instalments.append(Instalment(seq=seq, due_date=due, amount_cents=cents))
     session.add(promise)
     session.flush()
+    promise.payment_reference = payment_references.for_promise(campaign.id, promise.id)
     if invoices:
         session.execute(sa.insert(promise_invoices), [
             {"promise_id": promise.id, "invoice_id": inv.id, "outstanding_cents": inv.outstanding_cents}

@@ -1,4 +1,5 @@
-"""Command line: ``flask users``, ``flask db``, ``flask demo``, ``flask rates``, ``flask campaign``, ``flask audit``.
+"""Command line: ``flask users``, ``flask db``, ``flask demo``, ``flask rates``, ``flask campaign``, ``flask audit``,
+``flask mail``.
 
 The ``campaign`` group is shared: each area adds its commands from its own module
 (campaign_*.py in this package), so that no file grows into a god module.
@@ -17,6 +18,7 @@ campaign_cli = AppGroup("campaign", help="Create, import, run and export campaig
 def register_cli(app):
     from .audit import audit_cli
     from .db import db_cli
+    from .mail import mail_cli
     from .demo import demo_cli
     from .rates import rates_cli
     from .users import users_cli
@@ -30,6 +32,7 @@ def register_cli(app):
     app.cli.add_command(rates_cli)
     app.cli.add_command(campaign_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(mail_cli)
 
 
 def fail(message: str) -> None:

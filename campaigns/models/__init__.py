@@ -12,6 +12,7 @@ from .evidence import ChainLink
 from .imports import (ImportBatch, ImportKind, ImportRejection, ImportStatus, InvoiceChange, InvoiceChangeKind,
                       UpdateLine, UpdateLineKind)
 from .invoices import Invoice, InvoiceStatus
+from .messages import MessageStatus, OutboundMessage
 from .notices import FormalNotice
 from .rates import LegalRate
 from .users import LoginAttempt, Role, User

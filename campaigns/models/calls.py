@@ -103,6 +103,8 @@ class Promise(Base):
     # offered with the promise, granted when the promise is judged kept, revoked when it is broken.
     penalties_waived_if_paid_by: Mapped[date | None] = mapped_column(sa.Date)
     penalty_waiver: Mapped[str | None] = mapped_column(sa.String(10))   # offered | granted | revoked
+    # ISO 11649 creditor reference the debtor quotes with the payment (``campaigns.payment_references``).
+    payment_reference: Mapped[str | None] = mapped_column(sa.String(25), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     invoices = relationship("Invoice", secondary=promise_invoices, order_by="Invoice.due_date")

@@ -45,6 +45,8 @@ class DebtorAccount(Base):
     siren: Mapped[str | None] = mapped_column(sa.String(9))
     contact_names: Mapped[str | None] = mapped_column(sa.String(500))
     emails: Mapped[str | None] = mapped_column(sa.String(500))  # comma-separated
+    # Addresses the mail server refused for good (5xx): no longer written to (comma-separated).
+    invalid_emails: Mapped[str | None] = mapped_column(sa.String(500))
     segment: Mapped[str | None] = mapped_column(sa.String(80))
     typology: Mapped[str | None] = mapped_column(sa.String(80))
     language: Mapped[str] = mapped_column(sa.String(8), default="fr")      # ISO 639-1 (debtor_profile.language)

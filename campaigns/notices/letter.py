@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from .. import clock, evidence, penalties
 from ..errors import N_, Conflict
 from ..money import format_eur
+from ..payment_references import grouped
 from ..models import (CallAttempt, Campaign, ClientCompany, DebtorAccount, Instalment, Invoice, InvoiceMotive,
                       InvoiceStatus, Promise, User)
 from ..recap import labels
@@ -269,8 +270,11 @@ def _annex(session: Session, letter: Letter, debtor: DebtorAccount, issued_at: d
         became = labels.PROMISE.get(promise.status, str(promise.status))
         if promise.paid_cents:
             became = f"{became} ({format_eur(promise.paid_cents)} réglés)"
+        what = _what_promised(promise, plan)
+        if promise.payment_reference:
+            what = f"{what} · référence de paiement {grouped(promise.payment_reference)}"
         letter.promises.append(PromiseMade(promise.created_at.astimezone(zone), names.get(promise.agent_id, ""),
-                                           _what_promised(promise, plan), became))
+                                           what, became))
     numbers = {invoice_id: number for invoice_id, number in session.execute(
         sa.select(Invoice.id, Invoice.number).where(Invoice.debtor_id == debtor.id))}
     for motive in session.scalars(sa.select(InvoiceMotive).where(InvoiceMotive.debtor_id == debtor.id,

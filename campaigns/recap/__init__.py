@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit, penalties
 from ..models import Campaign, Invoice, utcnow
+from ..payment_references import grouped
 from ..supervision.purge import FINAL_RECAP_ACTION
 from . import labels as L
 from . import queries
@@ -26,7 +27,7 @@ SHEETS = ("Synthèse", "Engagements", "Litiges", "Non joints", "Factures", "Appe
 ENGAGEMENTS = [("Code client", "text", 14), ("Société", "text", 32), ("Factures", "text", 28),
                ("Montant", "money", 15), ("Date promise", "date", 13), ("Moyen de paiement", "text", 16),
                ("Statut", "text", 18), ("Échéance", "text", 10), ("Montant payé", "money", 15),
-               ("Agent", "text", 20), ("Enregistrée le", "datetime", 16)]
+               ("Agent", "text", 20), ("Enregistrée le", "datetime", 16), ("Référence de paiement", "text", 24)]
 LITIGES = [("Code client", "text", 14), ("Société", "text", 30), ("Contact", "text", 22),
            ("N° facture", "text", 16), ("Montant", "money", 15), ("Motif", "text", 24), ("Sous-motif", "text", 28),
            ("Détails de l'agent", "text", 40), ("Documents demandés", "text", 30), ("Agent", "text", 18),
@@ -75,10 +76,10 @@ def write_recap(session: Session, campaign_id: int, target, final: bool = False,
 
     sheet = SheetWriter(workbook, formats, "Engagements", ENGAGEMENTS)
     sheet.header()
-    for code, company, numbers, amount, day, method, status, seq, paid, agent, created, is_plan in \
+    for code, company, numbers, amount, day, method, status, seq, paid, agent, created, is_plan, reference in \
             queries.promises(session, campaign_id):
         sheet.write((code, company, numbers, amount, day, L.label(L.METHOD, method), L.label(L.PROMISE, status),
-                     f"{seq}" if is_plan and seq else "", paid, agent, created))
+                     f"{seq}" if is_plan and seq else "", paid, agent, created, grouped(reference) if reference else ""))
     sheet.finish()
     totals["Engagements"] = sheet.row - 1
 

@@ -43,6 +43,7 @@ def promises(session: Session, campaign_id: int):
         sa.func.coalesce(Instalment.due_date, Promise.promised_date),
         Promise.method, sa.func.coalesce(Instalment.status, Promise.status), Instalment.seq,
         sa.func.coalesce(Instalment.paid_cents, Promise.paid_cents), User.name, Promise.created_at, Promise.is_plan,
+        Promise.payment_reference,
     ).join(DebtorAccount, DebtorAccount.id == Promise.debtor_id)
         .outerjoin(Instalment, Instalment.promise_id == Promise.id)
         .outerjoin(User, User.id == Promise.agent_id)

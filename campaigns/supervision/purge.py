@@ -13,7 +13,7 @@ from ..errors import N_, Conflict, DomainError
 from ..models import (
     AuditEntry, Callback, Campaign, CampaignStatus, DebtorAccount, FormalNotice, ImportBatch,
     ImportRejection,
-    InvoiceMotive, Phone, User, utcnow,
+    InvoiceMotive, OutboundMessage, Phone, User, utcnow,
 )
 
 FINAL_RECAP_ACTION = "recap.final"
@@ -100,6 +100,11 @@ def erase_debtors(session: Session, campaign_id: int, debtor_ids, now: datetime 
         "notices": session.execute(
             sa.update(FormalNotice).where(FormalNotice.campaign_id == campaign_id,
                                           FormalNotice.debtor_id.in_(debtor_ids)).values(pdf=b"")
+            .execution_options(synchronize_session=False)).rowcount,
+        "messages": session.execute(
+            sa.update(OutboundMessage).where(OutboundMessage.campaign_id == campaign_id,
+                                             OutboundMessage.debtor_id.in_(debtor_ids))
+            .values(recipients=[], refused=None, reply_to=None, subject="—", body="")
             .execution_options(synchronize_session=False)).rowcount,
     }
     # Calls and audit entries are evidence: blanked through the one function the database lets through.

@@ -369,6 +369,10 @@ def test_the_card_shows_each_instalment_of_a_plan_as_kept_or_on_track(web, desk,
     first, second = card.split('class="instalments"')[1].split("</ol>")[0].split("</li>")[:2]
     assert "tenue" in first and "en cours" in second
     assert "500,00 € réglés" in card
+    from campaigns import payment_references
+    from campaigns.models import Promise
+    reference = db.scalar(sa.select(Promise.payment_reference).where(Promise.debtor_id == debtor_id))
+    assert f"référence de paiement <code>{payment_references.grouped(reference)}</code>" in card
 
 
 def test_the_script_on_the_card_has_its_merge_fields_filled_and_a_debtors_markup_shown_as_text(web, desk, db):

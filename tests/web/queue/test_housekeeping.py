@@ -32,7 +32,7 @@ def test_the_worker_breaks_promises_past_due_in_running_campaigns_only(app, app_
     assert statuses == {running.id: PromiseStatus.BROKEN, paused.id: PromiseStatus.PENDING}
 
 
-def test_housekeeping_and_the_retention_purge_are_scheduled_on_the_worker():
+def test_housekeeping_the_retention_purge_and_the_mail_are_scheduled_on_the_worker():
     from app.worker import huey
 
-    assert {task.name for task in huey._registry.periodic_tasks} == {"queue_housekeeping", "purge_due"}
+    assert {task.name for task in huey._registry.periodic_tasks} == {"queue_housekeeping", "purge_due", "send_mail"}

@@ -1,0 +1,38 @@
+"""Every minute: send the e-mails that are due (``flask mail send`` by hand)."""
+from __future__ import annotations
+
+import logging
+
+from datetime import datetime
+
+from flask import current_app
+from huey import crontab
+
+from campaigns import mail
+
+from ..extensions import db
+from .context import in_app
+from .store import huey
+
+log = logging.getLogger(__name__)
+
+
+def send_due(now: datetime | None = None) -> mail.outbox.Sending:
+    """The messages due, through MAIL_URL or into the outbox folder (``flask mail send`` runs the same)."""
+    config = current_app.config
+    transport = mail.transport_for(config["MAIL_URL"], config["MAIL_OUTBOX"])
+    return mail.send_due(db.session, transport, config["MAIL_FROM"], now)
+
+
+@huey.periodic_task(crontab(minute="*"))
+@in_app
+def send_mail() -> int:
+    try:
+        done = send_due()
+    except Exception:
+        db.session.rollback()
+        log.exception("sending the e-mails that are due failed")
+        raise
+    if done.sent or done.retried or done.failed:
+        log.info("mail: %s sent, %s to retry, %s failed", done.sent, done.retried, done.failed)
+    return done.sent
