@@ -21,7 +21,7 @@ mail_cli = AppGroup("mail", help="Send the e-mails that are due; list a campaign
 @mail_cli.command("send")
 @click.option("--now", "now", default=None, help="Send as if it were this moment (ISO 8601, UTC if no zone).")
 def send_command(now):
-    """Send every queued message whose time has come."""
+    """Queue the reminders of tomorrow's promised dates and send every message whose time has come."""
     moment = None
     if now:
         try:
@@ -33,7 +33,8 @@ def send_command(now):
         done = send_due(moment)
     except DomainError as exc:
         fail(str(exc))
-    click.echo(f"{done.sent} sent, {done.retried} to retry, {done.failed} failed.")
+    click.echo(f"{done.sent} sent, {done.retried} to retry, {done.failed} failed"
+               + (f", {done.cancelled} no longer due." if done.cancelled else "."))
 
 
 @mail_cli.command("outbox")

@@ -9,6 +9,7 @@ from flask import current_app
 from huey import crontab
 
 from campaigns import mail
+from campaigns.mail import reminders
 
 from ..extensions import db
 from .context import in_app
@@ -18,7 +19,10 @@ log = logging.getLogger(__name__)
 
 
 def send_due(now: datetime | None = None) -> mail.outbox.Sending:
-    """The messages due, through MAIL_URL or into the outbox folder (``flask mail send`` runs the same)."""
+    """Queue the reminders of tomorrow's promised dates, then send the messages due, through MAIL_URL or
+    into the outbox folder (``flask mail send`` runs the same)."""
+    reminders.queue_due(db.session, now)
+    db.session.commit()
     config = current_app.config
     transport = mail.transport_for(config["MAIL_URL"], config["MAIL_OUTBOX"])
     return mail.send_due(db.session, transport, config["MAIL_FROM"], now)

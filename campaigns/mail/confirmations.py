@@ -12,7 +12,7 @@ from ..money import format_eur
 from ..payment_references import grouped
 from . import outbox
 
-_templates = jinja2.Environment(loader=jinja2.PackageLoader("campaigns.mail", "templates"), autoescape=False,
+templates = jinja2.Environment(loader=jinja2.PackageLoader("campaigns.mail", "templates"), autoescape=False,
                                 keep_trailing_newline=True, trim_blocks=True, undefined=jinja2.StrictUndefined)
 
 SUBJECT = {"fr": "Confirmation de votre engagement de paiement · {reference}",
@@ -25,7 +25,7 @@ METHOD = {
 }
 
 
-def _money(cents: int, currency: str, language: str) -> str:
+def money_in(cents: int, currency: str, language: str) -> str:
     if language == "fr":
         return format_eur(cents, currency)
     units, rest = divmod(abs(cents), 100)
@@ -33,8 +33,13 @@ def _money(cents: int, currency: str, language: str) -> str:
     return f"{'-' if cents < 0 else ''}{symbol}{units:,}.{rest:02d}"
 
 
-def _day(day: date, language: str) -> str:
+def day_in(day: date, language: str) -> str:
     return f"{day:%d/%m/%Y}" if language == "fr" else f"{day.day} {day:%B %Y}"
+
+
+def language_of(debtor: DebtorAccount) -> str:
+    """French unless the debtor speaks English."""
+    return "en" if (debtor.language or "fr").lower().startswith("en") else "fr"
 
 
 def confirm_promise(session: Session, campaign: Campaign, debtor: DebtorAccount, promise: Promise,
@@ -43,15 +48,15 @@ def confirm_promise(session: Session, campaign: Campaign, debtor: DebtorAccount,
     recipients = outbox.deliverable_addresses(debtor)
     if not recipients:
         return None
-    language = "en" if (debtor.language or "fr").lower().startswith("en") else "fr"
+    language = language_of(debtor)
     company = campaign.client_company
     currency = debtor.currency or "EUR"
     reference = grouped(promise.payment_reference)
-    body = _templates.get_template(f"promise_confirmation.{language}.txt").render(
-        creditor=company.legal_name or company.name, total=_money(promise.amount_cents, currency, language),
-        instalments=[(_day(due, language), _money(cents, currency, language)) for due, cents in schedule],
+    body = templates.get_template(f"promise_confirmation.{language}.txt").render(
+        creditor=company.legal_name or company.name, total=money_in(promise.amount_cents, currency, language),
+        instalments=[(day_in(due, language), money_in(cents, currency, language)) for due, cents in schedule],
         method=METHOD[language].get(promise.method.value, promise.method.value),
-        invoices=[(inv.number, _money(inv.outstanding_cents, currency, language)) for inv in invoices],
+        invoices=[(inv.number, money_in(inv.outstanding_cents, currency, language)) for inv in invoices],
         reference=reference, iban=grouped(company.iban) if company.iban else None, bic=company.bic)
     return outbox.queue(session, kind="promise_confirmation", recipients=recipients,
                         subject=SUBJECT[language].format(reference=reference), body=body,

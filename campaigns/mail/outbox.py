@@ -32,10 +32,10 @@ def deliverable_addresses(debtor: DebtorAccount) -> list[str]:
 
 def queue(session: Session, *, kind: str, recipients: list[str], subject: str, body: str,
           campaign_id: int | None = None, debtor_id: int | None = None, language: str = "fr",
-          reply_to: str | None = None, due_at: datetime | None = None, sender_domain: str = "relance.local"
-          ) -> OutboundMessage:
+          reply_to: str | None = None, due_at: datetime | None = None, sender_domain: str = "relance.local",
+          about: str | None = None) -> OutboundMessage:
     """Queue one message in the caller's transaction: it is sent only if that transaction commits."""
-    message = OutboundMessage(campaign_id=campaign_id, debtor_id=debtor_id, kind=kind, language=language,
+    message = OutboundMessage(campaign_id=campaign_id, debtor_id=debtor_id, kind=kind, about=about, language=language,
                               recipients=list(recipients), reply_to=reply_to, subject=subject, body=body,
                               message_id=make_msgid(domain=sender_domain), next_attempt_at=due_at or clock.now())
     session.add(message)
@@ -55,6 +55,7 @@ class Sending:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    cancelled: int = 0
 
 
 def send_due(session: Session, transport, sender: str, now: datetime | None = None) -> Sending:
@@ -72,9 +73,21 @@ def send_due(session: Session, transport, sender: str, now: datetime | None = No
                 .with_for_update(skip_locked=True)).first()
             if message is None:
                 break
-            _send_one(session, transport, sender, message, now, done)
+            if _still_wanted(session, message):
+                _send_one(session, transport, sender, message, now, done)
+            else:
+                message.status = MessageStatus.CANCELLED
+                done.cancelled += 1
             session.commit()
     return done
+
+
+def _still_wanted(session: Session, message: OutboundMessage) -> bool:
+    """A reminder whose payment was recorded since it was queued is not sent."""
+    if message.kind == "reminder":
+        from .reminders import still_due
+        return still_due(session, message)
+    return True
 
 
 def _send_one(session: Session, transport, sender: str, message: OutboundMessage, now: datetime,

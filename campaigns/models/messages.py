@@ -14,16 +14,20 @@ class MessageStatus(enum.StrEnum):
     QUEUED = "queued"      # waiting for its time, or for a retry after a temporary failure
     SENT = "sent"          # accepted by the mail server (or written to the outbox folder)
     FAILED = "failed"      # refused for good (every recipient refused, or too many failed tries)
+    CANCELLED = "cancelled"  # no longer to send (a reminder whose payment was recorded meanwhile)
 
 
 class OutboundMessage(Base):
     __tablename__ = "outbound_messages"
-    __table_args__ = (sa.Index("ix_outbound_messages_due", "status", "next_attempt_at"),)
+    __table_args__ = (sa.Index("ix_outbound_messages_due", "status", "next_attempt_at"),
+                      sa.UniqueConstraint("kind", "about"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
     debtor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("debtor_accounts.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(40))            # "promise_confirmation", "reminder", ...
+    # What the message is about, when one of its kind is enough ("promise:12:2", a reminder per instalment).
+    about: Mapped[str | None] = mapped_column(sa.String(60))
     language: Mapped[str] = mapped_column(sa.String(8), default="fr")
     recipients: Mapped[list] = mapped_column(sa.JSON)           # e-mail addresses
     reply_to: Mapped[str | None] = mapped_column(sa.String(254))

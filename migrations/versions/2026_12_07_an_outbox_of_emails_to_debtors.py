@@ -26,6 +26,7 @@ def upgrade():
         sa.Column('campaign_id', sa.Integer(), nullable=True),
         sa.Column('debtor_id', sa.Integer(), nullable=True),
         sa.Column('kind', sa.String(length=40), nullable=False),
+        sa.Column('about', sa.String(length=60), nullable=True),
         sa.Column('language', sa.String(length=8), nullable=False),
         sa.Column('recipients', sa.JSON(), nullable=False),
         sa.Column('reply_to', sa.String(length=254), nullable=True),
@@ -45,6 +46,7 @@ def upgrade():
                                 name=op.f('fk_outbound_messages_debtor_id_debtor_accounts'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_outbound_messages')),
         sa.UniqueConstraint('message_id', name=op.f('uq_outbound_messages_message_id')),
+        sa.UniqueConstraint('kind', 'about', name=op.f('uq_outbound_messages_kind_about')),
     )
     op.create_index(op.f('ix_outbound_messages_campaign_id'), 'outbound_messages', ['campaign_id'])
     op.create_index(op.f('ix_outbound_messages_debtor_id'), 'outbound_messages', ['debtor_id'])

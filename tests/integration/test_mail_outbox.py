@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import socket
+from datetime import date as date_
 from datetime import timedelta
 from email import policy
 
@@ -212,8 +213,8 @@ def recorded_promise(session, make, language="fr", emails="compta@garage-lopez.f
     from campaigns import calendar
     from campaigns.models import ContactResult, DebtorAccount, PaymentMethod
     from campaigns.outcomes import OutcomeInput, PromiseInput, record_outcome
-    company = make.client_company(name="Durand", legal_name="Fournitures Durand SAS",
-                                  iban="FR7630006000011234567890189", bic="AGRIFRPP", reply_to_email="recouvrement@durand.fr")
+    company = make.client_company(legal_name="Fournitures Durand SAS", iban="FR7630006000011234567890189",
+                                  bic="AGRIFRPP", reply_to_email="recouvrement@durand.fr")
     agent = make.user(Role.AGENT)
     campaign = make.campaign(client_company=company, agents=[agent])
     debtor = make.debtor(campaign, invoices=[(120_000, 40)], emails=emails, language=language)
@@ -264,3 +265,53 @@ def test_a_debtor_without_an_address_gets_no_message(session, make):
     recorded_promise(session, make, emails=None)
     session.flush()
     assert session.scalar(sa.select(sa.func.count()).select_from(OutboundMessage)) == 0
+
+
+def test_the_day_before_a_promised_date_a_reminder_goes_once_and_not_after_the_payment(session, make, smtp):
+    from campaigns import clock
+    from campaigns.mail import reminders
+    from campaigns.models import Campaign, Promise, PromiseStatus
+    campaign, debtor = recorded_promise(session, make)
+    session.commit()
+    mail.send_due(session, transport(smtp.url), SENDER)                 # the confirmation
+    campaign = session.get(Campaign, campaign.id)
+    eve = clock.morning(campaign, date_(2026, 12, 14), 10)
+    assert reminders.queue_due(session, eve - timedelta(days=1)) == 0    # two days before: nothing yet
+    assert reminders.queue_due(session, clock.morning(campaign, date_(2026, 12, 14), 8)) == 0   # before 09:00
+    assert reminders.queue_due(session, eve) == 1
+    assert reminders.queue_due(session, eve + timedelta(hours=2)) == 0   # once
+    session.commit()
+    assert mail.send_due(session, transport(smtp.url), SENDER, eve).sent == 1
+    reminder = smtp.messages[-1][1]
+    assert reminder["Subject"].startswith("Rappel : votre règlement prévu le 15/12/2026")
+    assert "1\u202f200,00\u00a0€ demain, 15/12/2026, par virement" in reminder.get_content()
+
+    # A second debtor pays before the reminder leaves: it is not sent.
+    _, payer = recorded_promise(session, make, emails="paie@exemple.fr")
+    session.commit()
+    assert reminders.queue_due(session, eve) == 1
+    session.commit()
+    promise = session.scalar(sa.select(Promise).where(Promise.debtor_id == payer.id))
+    promise.status = PromiseStatus.KEPT
+    session.commit()
+    before = len(smtp.messages)
+    done = mail.send_due(session, transport(smtp.url), SENDER, eve)
+    assert (done.sent, done.cancelled) == (1, 1)                         # its confirmation, not the reminder
+    [(_, confirmation_only)] = smtp.messages[before:]
+    assert confirmation_only["Subject"].startswith("Confirmation")
+    [cancelled] = [m for m in mail.messages_of(session, promise.campaign_id) if m.kind == "reminder"]
+    assert cancelled.status is MessageStatus.CANCELLED
+
+
+def test_a_plan_is_reminded_of_the_instalment_due_tomorrow_only(session, make, smtp):
+    from campaigns import clock
+    from campaigns.mail import reminders
+    from campaigns.models import Campaign
+    campaign, debtor = recorded_promise(session, make, language="en", instalments=[
+        (date_(2026, 12, 15), 40_000), (date_(2027, 1, 15), 80_000)])
+    session.commit()
+    campaign = session.get(Campaign, campaign.id)
+    assert reminders.queue_due(session, clock.morning(campaign, date_(2027, 1, 14), 9)) == 1
+    session.commit()
+    [reminder] = [m for m in mail.messages_of(session, campaign.id) if m.kind == "reminder"]
+    assert reminder.about.endswith(":2") and "€800.00 tomorrow, 15 January 2027" in reminder.body

@@ -37,8 +37,8 @@ def test_send_then_read_the_outbox_with_the_servers_answer(app, db, app_make):
 def test_without_a_server_the_messages_go_to_the_outbox_folder(app, db, app_make, tmp_path):
     campaign = app_make.campaign()
     debtor = app_make.debtor(campaign, emails="compta@garage-lopez.fr")
-    mail.queue(db, kind="reminder", campaign_id=campaign.id, debtor_id=debtor.id,
-               recipients=["compta@garage-lopez.fr"], subject="Rappel", body="Demain")
+    mail.queue(db, kind="promise_confirmation", campaign_id=campaign.id, debtor_id=debtor.id,
+               recipients=["compta@garage-lopez.fr"], subject="Votre engagement", body="Le 15/12")
     db.commit()
     app.config.update(MAIL_URL=None, MAIL_OUTBOX=str(tmp_path / "outbox"))
     result = app.test_cli_runner().invoke(args=["mail", "send", "--now", "2030-01-01T09:00"])
