@@ -1,10 +1,17 @@
 """Words for the statuses every area shows, in the user's language: one place per enum."""
 from flask_babel import lazy_gettext as _l
 
-from campaigns.models import PromiseStatus
+from campaigns.models import MessageStatus, PromiseStatus
 
 PROMISE_STATUS = {
     PromiseStatus.PENDING: _l("on track"), PromiseStatus.KEPT: _l("kept"),
     PromiseStatus.PARTIALLY_KEPT: _l("partly kept"), PromiseStatus.BROKEN: _l("broken"),
     PromiseStatus.CANCELLED: _l("cancelled"),
 }
+
+MESSAGE_STATUS = {
+    MessageStatus.QUEUED: _l("waiting to be sent"), MessageStatus.SENT: _l("sent"),
+    MessageStatus.FAILED: _l("not delivered"), MessageStatus.CANCELLED: _l("not sent (no longer needed)"),
+}
+MESSAGE_KIND = {"promise_confirmation": _l("Promise confirmation"), "reminder": _l("Reminder the day before"),
+                "thanks": _l("Thanks for the payment")}

@@ -1,4 +1,4 @@
-"""Merge fields in call scripts (and, later, e-mail and letter templates): ``{contact}`` and the like.
+"""Merge fields in call scripts and in the e-mails to debtors: ``{contact}`` and the like.
 
 One engine and one set of names for every template. ``fill`` returns plain text: the page escapes it, so a
 debtor named ``<b>Martin</b>`` shows as typed. ``unknown`` lists the names a template uses that do not exist,
@@ -33,25 +33,40 @@ FIELDS = [
 ]
 NAMES = {f.name for f in FIELDS}
 
+# The e-mails to debtors (campaigns.mail.wording): the same engine, with what a promise gives.
+MAIL_FIELDS = [
+    MergeField("client", N_("the client company's name (the creditor)")),
+    MergeField("societe", N_("the debtor's company name")),
+    MergeField("contact", N_("the debtor's contact (the first one when there are several)")),
+    MergeField("montant", N_("the amount: promised, due tomorrow (reminder) or received (thanks)")),
+    MergeField("date", N_("the promised date (reminder: the date due tomorrow)")),
+    MergeField("mode", N_("the payment method")),
+    MergeField("reference", N_("the promise's payment reference (RF…)")),
+    MergeField("engagement", N_("the commitment: amount, date and method, or each instalment of a plan")),
+    MergeField("factures", N_("the invoices the promise covers, one per line")),
+    MergeField("coordonnees_bancaires", N_("the client's IBAN and BIC (empty when unknown)")),
+]
+MAIL_NAMES = {f.name for f in MAIL_FIELDS}
 
-def unknown(template: str) -> list[str]:
+
+def unknown(template: str, names: set[str] = NAMES) -> list[str]:
     """The field names a template uses that are not merge fields, in order of first use."""
     seen: list[str] = []
     for match in FIELD.finditer(template or ""):
         name = match.group(1)
-        if name and name not in NAMES and name not in seen:
+        if name and name not in names and name not in seen:
             seen.append(name)
     return seen
 
 
-def fill(template: str, values: dict[str, str]) -> str:
+def fill(template: str, values: dict[str, str], names: set[str] = NAMES) -> str:
     """The template with each known field replaced by its value; unknown ones are left as written."""
     def replace(match: re.Match) -> str:
         token = match.group(0)
         if token in ("{{", "}}"):
             return token[0]
         name = match.group(1)
-        return values.get(name, "") if name in NAMES else token
+        return values.get(name, "") if name in names else token
     return FIELD.sub(replace, template or "")
 
 

@@ -37,3 +37,12 @@ def format_eur(cents: int | None, currency: str = "EUR") -> str:
     grouped = f"{units:,}".replace(",", NNBSP)
     symbol = "€" if currency == "EUR" else currency
     return f"{sign}{grouped},{rest:02d}{NBSP}{symbol}"
+
+
+def format_money(cents: int | None, currency: str = "EUR", language: str = "fr") -> str:
+    """An amount as a reader of ``language`` writes it: '1 200,00 €' in French, '€1,200.00' in English."""
+    if language == "fr" or cents is None:
+        return format_eur(cents, currency)
+    units, rest = divmod(abs(cents), 100)
+    symbol = "€" if currency == "EUR" else f"{currency} "
+    return f"{'-' if cents < 0 else ''}{symbol}{units:,}.{rest:02d}"

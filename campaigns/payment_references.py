@@ -44,3 +44,30 @@ def for_promise(campaign_id: int, promise_id: int) -> str:
 def grouped(reference: str) -> str:
     """Printed in groups of four, as banks print it."""
     return " ".join(reference[i:i + 4] for i in range(0, len(reference), 4))
+
+
+_START = re.compile(r"^RF[0-9]{2}[0-9A-Z]*$")
+_GROUP = re.compile(r"^[0-9A-Z]{1,4}$")
+
+
+def find(text: str) -> str | None:
+    """The creditor reference a free text carries ("VIR SEPA RF18 C12P 3456 DUPONT"), as one word.
+
+    Printed references come in groups of four: the words after an ``RF..`` word are joined while they look
+    like groups and the whole stays within 25 characters. The longest reading whose check digits hold is
+    returned; when none holds, the reference as first written (so that it is listed, never guessed)."""
+    words = re.split(r"[\s/;,:()]+", (text or "").upper())
+    for i, word in enumerate(words):
+        if not _START.match(word) or len(word) > 25:
+            continue
+        readings = [word]
+        for following in words[i + 1:]:
+            if not _GROUP.match(following) or len(readings[-1]) + len(following) > 25:
+                break
+            readings.append(readings[-1] + following)
+        valid = [r for r in readings if len(r) >= 5 and is_valid(r)]
+        if valid:
+            return valid[-1]
+        if len(word) >= 5:
+            return word
+    return None

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from . import audit, clock, payment_references, priority
 from .models import (Campaign, DebtorAccount, Instalment, Invoice, InvoiceChange, InvoiceStatus, PaymentMethod,
                      Promise, PromiseStatus, QueueState)
+from .mail.thanks import thank_for_promise
 from .models.calls import promise_invoices
 
 FINAL = (PromiseStatus.KEPT, PromiseStatus.PARTIALLY_KEPT, PromiseStatus.BROKEN)
@@ -257,6 +258,8 @@ def _record(session: Session, campaign: Campaign, changed: list[Judged], now: da
                          paid_cents=verdict.paid_cents, batch_id=batch_id)
             _settle_waiver(session, promise, debtor.id, batch_id)
             _move_debtor(session, campaign, debtor, promise, verdict, now)
+            if verdict.status is PromiseStatus.KEPT:
+                thank_for_promise(session, campaign, debtor, promise)
         elif instalments_changed:
             audit.record(session, None, "promise.instalment_kept", promise, debtor_id=debtor.id,
                          instalments=instalments_changed, paid_cents=verdict.paid_cents, batch_id=batch_id)

@@ -177,7 +177,8 @@ CHANGE_WORDS = {"paid": "paid", "partly_paid": "partly paid", "overpaid": "overp
                 "increased": "increased", "new": "new", "absent_paid": "absent, taken as paid",
                 "unknown": "unknown invoice, not applied", "already_paid": "already paid, not applied",
                 "ambiguous": "several customers share this number, not applied",
-                "kept_rejected": "row rejected, left as it was"}
+                "kept_rejected": "row rejected, left as it was",
+                "bad_reference": "payment reference with wrong check digits, not applied"}
 
 
 def _changes(batch) -> list[dict]:
@@ -188,7 +189,8 @@ def _changes(batch) -> list[dict]:
              "before": None if line.before_cents is None else decimal_string(line.before_cents),
              "after": None if line.after_cents is None else decimal_string(line.after_cents),
              "paid": None if line.paid_cents is None else decimal_string(line.paid_cents),
-             "paid_on": line.paid_on and line.paid_on.isoformat(), "promise": line.promise_status}
+             "paid_on": line.paid_on and line.paid_on.isoformat(), "reference": line.payment_reference,
+             "promise": line.promise_status}
             for line in lines]
 
 

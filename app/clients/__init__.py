@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("clients", __name__, url_prefix="/campaigns/<int:campaign_id>/client")
 
-from . import routes  # noqa: E402,F401
+from . import routes, wording  # noqa: E402,F401

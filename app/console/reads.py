@@ -4,7 +4,7 @@ Writes (claims, leases, outcomes) go through campaigns.queue and campaigns.outco
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from functools import cached_property
@@ -20,8 +20,8 @@ from campaigns.supervision import figures
 from campaigns.supervision.figures import DayFigures
 from campaigns.access import visible_campaigns_query
 from campaigns.models import (CallAttempt, Callback, CallbackStatus, CallScript, Campaign, ContactResult,
-                              DebtorAccount, FormalNotice, Invoice, InvoiceMotive, InvoiceStatus, MotiveStatus, Phone,
-                              Promise, PromiseStatus, QueueState)
+                              DebtorAccount, FormalNotice, Invoice, InvoiceMotive, InvoiceStatus, MotiveStatus,
+                              OutboundMessage, Phone, Promise, PromiseStatus, QueueState)
 
 PARIS = ZoneInfo("Europe/Paris")
 OPEN_INVOICE = (InvoiceStatus.OPEN, InvoiceStatus.PROMISED, InvoiceStatus.DISPUTED)
@@ -95,6 +95,14 @@ class Card:
     script_text: str = ""        # the script with its merge fields filled for this debtor
     penalties: DebtorPenalties | None = None    # late-payment penalties to date (campaigns.penalties)
     notice: FormalNotice | None = None          # its formal notice, once written (campaigns.notices)
+    messages: list = field(default_factory=list)  # the e-mails written to it, newest first
+
+    @property
+    def timeline(self) -> list[tuple[str, datetime, object]]:
+        """Calls and e-mails in one list, newest first: ("call", when, attempt) or ("mail", when, message)."""
+        entries = [("call", a.started_at, a) for a in self.history] + [
+            ("mail", m.sent_at or m.created_at, m) for m in self.messages]
+        return sorted(entries, key=lambda e: _aware(e[1]), reverse=True)
 
     def days_late(self, invoice: Invoice) -> int:
         return max(0, (self.today - invoice.due_date).days)
@@ -179,12 +187,23 @@ def card(session: Session, debtor: DebtorAccount, now=None, agent_name: str | No
             debtor, invoices, agent_name, debtor.campaign.client_company.legal_name
             or debtor.campaign.client_company.name)) if script else "",
         lease_holder=holder,
-        emails=[e.strip() for e in (debtor.emails or "").split(",") if e.strip()],
+        emails=emails_of(debtor),
         today=today,
         # One call for the whole debtor: every invoice's penalties and the totals the card shows.
         penalties=penalties.for_debtors(session, debtor.campaign, [debtor.id], today)[debtor.id],
         notice=session.scalar(sa.select(FormalNotice).where(FormalNotice.debtor_id == debtor.id)),
+        messages=list(session.scalars(sa.select(OutboundMessage).where(OutboundMessage.debtor_id == debtor.id)
+                                      .order_by(OutboundMessage.id.desc()).limit(10))),
     )
+
+
+def emails_of(debtor: DebtorAccount) -> list[str]:
+    return [e.strip() for e in (debtor.emails or "").replace(";", ",").split(",") if e.strip()]
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives naive UTC datetimes back: compare them as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def agent_day(session: Session, agent_id: int, campaign: Campaign, now=None) -> DayFigures:

@@ -6,6 +6,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from campaigns import outcomes, queue
+from campaigns.mail import preferences
 from campaigns.access import get_visible_campaign
 from campaigns.errors import Conflict, DomainError, NotFound, ValidationError
 from campaigns.models import Role
@@ -151,6 +152,20 @@ def renew(campaign_id, debtor_id):
                                               lost=lost), 409 if lost else 200)
     response.vary.add("HX-Request")
     return response
+
+
+@bp.route("/campaigns/<int:campaign_id>/debtors/<int:debtor_id>/no-email", methods=["POST"])
+@roles_required(*WORKERS)
+def no_email(campaign_id, debtor_id):
+    """The debtor asks not to be written to (or agrees again): recorded, audited, the outbox emptied."""
+    campaign = _campaign(campaign_id)
+    debtor = _debtor(campaign, debtor_id)
+    preferences.set_no_email(db.session, debtor, request.form.get("no_email") == "1", current_user.id)
+    db.session.commit()
+    if htmx:
+        return render_template("console/_card_emails.html", campaign=campaign, card=None, debtor=debtor,
+                               emails=reads.emails_of(debtor))
+    return redirect(url_for("console.debtor", campaign_id=campaign.id, debtor_id=debtor.id), 303)
 
 
 @bp.route("/campaigns/<int:campaign_id>/debtors/<int:debtor_id>/outcome", methods=["POST"])

@@ -297,7 +297,7 @@ def changes(campaign_id: int, batch_id: int):
     if not batch.kind.is_update:
         abort(404)
     headings = [_("Row"), _("Invoice"), _("Debtor"), _("Change"), _("Outstanding before"), _("Outstanding after"),
-                _("Payment"), _("Payment date"), _("Promise")]
+                _("Payment"), _("Payment date"), _("Promise"), _("Payment reference")]
     data = changes_xlsx(db.session, batch, headings, lambda kind: str(CHANGE_LABELS[kind]),
                         {k: str(v) for k, v in PROMISE_LABELS.items()})
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

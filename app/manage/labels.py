@@ -19,4 +19,5 @@ CHANGE_LABELS = {
     "already_paid": lazy_gettext("Already paid: not applied"),
     "ambiguous": lazy_gettext("Several customers have this invoice number: not applied"),
     "kept_rejected": lazy_gettext("Row rejected: left as it was"),
+    "bad_reference": lazy_gettext("Payment reference with wrong check digits: not applied"),
 }

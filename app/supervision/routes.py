@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from campaigns import closing, supervision
+from campaigns import closing, mail, supervision
 from campaigns.supervision import disputes as dispute_rules
 from campaigns.supervision import wrong_numbers as number_rules
 from campaigns.access import get_visible_campaign
@@ -70,6 +70,7 @@ def dashboard(campaign_id: int):
         "supervision/dashboard.html", campaign=campaign, disputes=supervision.open_disputes(db.session, campaign.id, language=get_locale().language),
         numbers=supervision.numbers_to_find(db.session, campaign.id),
         can_manage=current_user.role in STAFF, final_done=final_recap_produced(db.session, campaign.id),
+        refused_emails=len(mail.refused_addresses(db.session, campaign.id)) if current_user.role in STAFF else 0,
         final_recaps=closing.final_recaps(db.session, campaign.id),
         background_above=current_app.config.get("RECAP_BACKGROUND_ABOVE", 50_000), **context)
 

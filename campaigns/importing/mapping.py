@@ -178,8 +178,10 @@ def closed_to_contents(header: str) -> bool:
 def missing_required(mapping: dict, payments: bool = False, customer_headings: bool = False) -> list[str]:
     """The required fields the mapping leaves out, as English labels (translated where they are shown)."""
     if payments:
-        return [label for name, label in (("invoice_number", N_("Invoice number")), ("paid_amount", N_("Amount paid")),
-                                          ("payment_date", N_("Payment date"))) if not mapping.get(name)]
+        missing = [] if mapping.get("invoice_number") or mapping.get("payment_reference") else [
+            N_("Invoice number or payment reference")]
+        return missing + [label for name, label in (("paid_amount", N_("Amount paid")),
+                                                    ("payment_date", N_("Payment date"))) if not mapping.get(name)]
     missing = []
     if not (mapping.get("customer_code") or mapping.get("company_name") or customer_headings):
         missing.append(N_("Customer code or company name"))

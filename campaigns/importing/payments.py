@@ -1,4 +1,5 @@
-"""A payments list ("relevé de règlements"): each row names an invoice and gives what was paid on it, and when.
+"""A payments list ("relevé de règlements"): each row names an invoice, or carries the payment reference of a
+promise (ISO 11649, as a bank statement's label does), and gives what was paid, and when.
 
 Checked like a receivables file (every row accepted or rejected with its reason, nothing written here);
 ``updating.plan_payments`` then matches each accepted payment to the campaign's invoices.
@@ -10,8 +11,9 @@ from datetime import date
 
 from ..errors import N_
 from ..money import decimal_string
+from ..payment_references import find as find_reference
 from . import columns, parsing
-from .checking import MSG_AMOUNT, MSG_NUMBER, Rejection, field_columns
+from .checking import MSG_AMOUNT, Rejection, field_columns
 from .header import is_blank, is_total
 from .parsing import Unreadable, text
 
@@ -20,11 +22,13 @@ MSG_NOT_POSITIVE = N_("a payment must be above zero: “{value}”")
 MSG_DATE_MISSING = N_("missing payment date")
 MSG_DATE = N_("invalid payment date: {value}")
 MSG_FUTURE = N_("the payment date {value} is in the future")
+MSG_NUMBER_OR_REFERENCE = N_("neither an invoice number nor a payment reference (RF…)")
 
 
 @dataclass
 class Payment:
-    """One accepted row: a payment of ``cents`` on invoice ``number`` on ``paid_on``."""
+    """One accepted row: a payment of ``cents`` on invoice ``number`` on ``paid_on``; ``number`` is empty when
+    the row names no invoice and ``reference`` (a creditor reference) says what it pays."""
     row: int
     number: str
     customer_code: str | None
@@ -86,14 +90,17 @@ def check(rows: list, header_index: int, mapping: dict, today: date, currency: s
         if not number and (is_blank(row) or is_total(row)):
             result.skipped += 1
             continue
+        reference_cell = text(row[i_reference]) if i_reference is not None else ""
+        creditor_reference = find_reference(reference_cell) or (
+            None if number else find_reference(" ".join(text(c) for c in row)))
 
         def reject(column, message, **params):
             result.rejections.append(Rejection(row_number, header[column] if column is not None else None,
                                                translate(message).format(**params), [text(c) for c in row],
                                                number=number or None))
 
-        if not number:
-            reject(i_number, MSG_NUMBER)
+        if not number and not creditor_reference:
+            reject(i_number if i_number is not None else i_reference, MSG_NUMBER_OR_REFERENCE)
             continue
         raw_amount = text(row[i_amount])
         if not raw_amount:
@@ -122,5 +129,5 @@ def check(rows: list, header_index: int, mapping: dict, today: date, currency: s
         result.payments.append(Payment(
             row_number, number[:80], (text(row[i_code]) or None) if i_code is not None else None, cents, paid_on,
             (text(row[i_method])[:40] or None) if i_method is not None else None,
-            (text(row[i_reference])[:80] or None) if i_reference is not None else None))
+            (creditor_reference or reference_cell[:80] or None)))
     return result

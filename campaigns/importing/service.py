@@ -359,7 +359,7 @@ def _record_counts(batch: ImportBatch, result) -> None:
     if isinstance(result, payments.PaymentsCheck):
         # A payments list: its invoices named, and the total paid it reports.
         batch.debtors_count = len({p.customer_code for p in result.payments if p.customer_code})
-        batch.invoices_count = len({p.number for p in result.payments})
+        batch.invoices_count = len({p.number for p in result.payments if p.number})
         batch.total_outstanding_cents = result.total_paid_cents
         batch.currencies = None
         batch.quality = None

@@ -16,7 +16,7 @@ def changes_xlsx(session: Session, batch: ImportBatch, headings: list[str], kind
                  promise_label: Mapping[str, str]) -> bytes:
     """Stream the batch's lines from the database (constant memory), labelled in the reader's language.
 
-    ``headings``: row, invoice, debtor, change, before, after, payment, payment date, promise.
+    ``headings``: row, invoice, debtor, change, before, after, payment, payment date, promise, payment reference.
     """
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False, "strings_to_numbers": False,
@@ -31,8 +31,8 @@ def changes_xlsx(session: Session, batch: ImportBatch, headings: list[str], kind
     rows = session.execute(sa.select(
         UpdateLine.row_number, UpdateLine.invoice_number, UpdateLine.debtor_name, UpdateLine.kind,
         UpdateLine.before_cents, UpdateLine.after_cents, UpdateLine.paid_cents, UpdateLine.paid_on,
-        UpdateLine.promise_status).where(UpdateLine.batch_id == batch.id).order_by(UpdateLine.seq))
-    for i, (row, number, debtor, kind, before, after, paid, paid_on, promise) in enumerate(rows, start=1):
+        UpdateLine.promise_status, UpdateLine.payment_reference).where(UpdateLine.batch_id == batch.id).order_by(UpdateLine.seq))
+    for i, (row, number, debtor, kind, before, after, paid, paid_on, promise, reference) in enumerate(rows, start=1):
         if row is not None:
             sheet.write_number(i, 0, row)
         text(i, 1, number)
@@ -45,8 +45,10 @@ def changes_xlsx(session: Session, batch: ImportBatch, headings: list[str], kind
             sheet.write_datetime(i, 7, paid_on, day)
         if promise:
             text(i, 8, promise_label.get(promise, promise))
+        if reference:
+            text(i, 9, reference)
     sheet.set_column(1, 3, 24)
     sheet.set_column(4, 7, 14)
-    sheet.set_column(8, 8, 20)
+    sheet.set_column(8, 9, 20)
     book.close()
     return out.getvalue()

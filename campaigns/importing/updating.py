@@ -4,7 +4,8 @@ before anything is written, then applied in one transaction with the promises ju
 - A complete balance (``ImportKind.UPDATE``) gives every open invoice's outstanding: invoices it lowers are
   paid or partly paid, invoices it leaves out are taken as paid (after a warning the manager confirms), new
   ones are added. A row the check rejected never means paid: the invoice it names stays as it was.
-- A payments list (``ImportKind.PAYMENTS``) names invoices and what was paid on each: only those change.
+- A payments list (``ImportKind.PAYMENTS``) names invoices and what was paid on each: only those change. A
+  row that names no invoice but carries a promise's payment reference pays that promise's invoices.
   Unknown, ambiguous and already paid invoices are listed and not applied; an overpayment sets the invoice
   to zero and is listed as such.
 """
@@ -17,7 +18,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .. import clock, promises
+from .. import clock, payment_references, promises
 from ..models import (Campaign, DebtorAccount, Invoice, InvoiceChange, InvoiceChangeKind, InvoiceStatus, Promise,
                       PromiseStatus, QueueState, UpdateLine, UpdateLineKind)
 from ..models.base import utcnow
@@ -151,35 +152,84 @@ def plan_balance(session: Session, campaign: Campaign, result: CheckResult, toda
 
 
 def plan_payments(session: Session, campaign: Campaign, result: PaymentsCheck) -> Plan:
-    """Match each payment to the invoice it names (by number, and customer code when the row gives one)."""
+    """Match each payment to the invoice it names (by number, and customer code when the row gives one), or,
+    when it names none, to the promise whose payment reference it carries: spread over that promise's
+    invoices oldest first. A reference whose check digits fail is listed and not applied."""
     rows = _current(session, campaign.id)
     by_number: dict[str, list] = {}
+    by_id = {}
     for row in rows:
         by_number.setdefault(row[5], []).append(row)
+        by_id[row[0]] = row
+    by_reference = _promise_invoices_by_reference(
+        session, campaign.id, {p.reference for p in result.payments if not p.number and p.reference})
     plan = Plan(open_cents=_open_cents(rows))
     running: dict[int, int] = {}
     for p in result.payments:
+        base = dict(row=p.row, paid_cents=p.cents, paid_on=p.paid_on, method=p.method, reference=p.reference)
+        if not p.number:
+            plan.lines += _by_reference(p, base, by_reference, by_id, running)
+            continue
         candidates = by_number.get(p.number, [])
         if p.customer_code:
             candidates = [c for c in candidates if c[4] == p.customer_code]
-        base = dict(row=p.row, paid_cents=p.cents, paid_on=p.paid_on, method=p.method, reference=p.reference)
         if not candidates:
             plan.lines.append(Line(K.UNKNOWN, p.number, **base))
             continue
         if len(candidates) > 1:
             plan.lines.append(Line(K.AMBIGUOUS, p.number, **base))
             continue
-        inv_id, debtor_id, _key, name, _code, _number, out, status = candidates[0]
-        before = running.get(inv_id, out)
-        where = dict(invoice_id=inv_id, debtor_id=debtor_id, debtor_name=name, before=before)
-        if before <= 0 or status is InvoiceStatus.CANCELLED:
-            plan.lines.append(Line(K.ALREADY_PAID, p.number, after=before, **where, **base))
-            continue
-        after = max(before - p.cents, 0)
-        kind = K.OVERPAID if p.cents > before else (K.PAID if after == 0 else K.PARTLY_PAID)
-        running[inv_id] = after
-        plan.lines.append(Line(kind, p.number, after=after, **where, **base))
+        plan.lines.append(_paying(candidates[0], p.number, p.cents, base, running))
     return plan
+
+
+def _paying(current, number: str, cents: int, base: dict, running: dict[int, int]) -> Line:
+    """The line of ``cents`` paid on one invoice (``current``: a row of ``_current``)."""
+    inv_id, debtor_id, _key, name, _code, _number, out, status = current
+    before = running.get(inv_id, out)
+    where = dict(invoice_id=inv_id, debtor_id=debtor_id, debtor_name=name, before=before)
+    if before <= 0 or status is InvoiceStatus.CANCELLED:
+        return Line(K.ALREADY_PAID, number, after=before, **where, **base)
+    after = max(before - cents, 0)
+    kind = K.OVERPAID if cents > before else (K.PAID if after == 0 else K.PARTLY_PAID)
+    running[inv_id] = after
+    return Line(kind, number, after=after, **where, **base)
+
+
+def _promise_invoices_by_reference(session: Session, campaign_id: int, references: set[str]) -> dict[str, list[int]]:
+    """For each valid reference that names a promise of the campaign: its invoices, oldest first."""
+    valid = sorted(r for r in references if payment_references.is_valid(r))
+    found: dict[str, list[int]] = {}
+    for start in range(0, len(valid), CHUNK):
+        for reference, invoice_id in session.execute(
+                sa.select(Promise.payment_reference, Invoice.id)
+                .join(promise_invoices, promise_invoices.c.promise_id == Promise.id)
+                .join(Invoice, Invoice.id == promise_invoices.c.invoice_id)
+                .where(Promise.campaign_id == campaign_id, Promise.payment_reference.in_(valid[start:start + CHUNK]))
+                .order_by(Promise.payment_reference, Invoice.due_date, Invoice.invoice_date, Invoice.id)):
+            found.setdefault(reference, []).append(invoice_id)
+    return found
+
+
+def _by_reference(p, base: dict, by_reference: dict[str, list[int]], by_id: dict, running: dict[int, int]) -> list[Line]:
+    """The lines of a payment that names no invoice, only a promise's reference."""
+    if not payment_references.is_valid(p.reference):
+        return [Line(K.BAD_REFERENCE, "", **base)]
+    invoice_ids = [i for i in by_reference.get(p.reference, []) if i in by_id]
+    if not invoice_ids:
+        return [Line(K.UNKNOWN, "", **base)]
+    owing = [i for i in invoice_ids if running.get(i, by_id[i][6]) > 0 and by_id[i][7] is not InvoiceStatus.CANCELLED]
+    if not owing:
+        last = by_id[invoice_ids[-1]]
+        return [_paying(last, last[5], p.cents, base, running)]
+    lines, left = [], p.cents
+    for n, inv_id in enumerate(owing):
+        share = left if n == len(owing) - 1 else min(left, running.get(inv_id, by_id[inv_id][6]))
+        if share <= 0:
+            break
+        lines.append(_paying(by_id[inv_id], by_id[inv_id][5], share, {**base, "paid_cents": share}, running))
+        left -= share
+    return lines
 
 
 def _applied(plan: Plan) -> list[Line]:
@@ -219,7 +269,7 @@ def write_lines(session: Session, batch_id: int, plan: Plan) -> None:
              "invoice_id": line.invoice_id, "invoice_number": line.invoice_number[:80], "debtor_id": line.debtor_id,
              "debtor_name": (line.debtor_name or "")[:300] or None, "before_cents": line.before,
              "after_cents": line.after, "paid_cents": line.paid_cents, "paid_on": line.paid_on,
-             "promise_id": line.promise_id,
+             "payment_reference": (line.reference or "")[:80] or None, "promise_id": line.promise_id,
              "promise_status": line.promise_status.value if line.promise_status else None}
             for seq, line in enumerate(plan.lines, start=1)]
     for start in range(0, len(rows), CHUNK):

@@ -7,7 +7,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from .. import audit, clock
 from ..models import DebtorAccount, MessageStatus, OutboundMessage
@@ -19,7 +19,9 @@ BATCH = 100
 
 
 def deliverable_addresses(debtor: DebtorAccount) -> list[str]:
-    """The debtor's e-mail addresses, less those a server refused for good."""
+    """The debtor's e-mail addresses, less those a server refused for good; none if it wants no e-mail."""
+    if debtor.no_email:
+        return []
     invalid = {a.strip().lower() for a in (debtor.invalid_emails or "").split(",") if a.strip()}
     seen, addresses = set(), []
     for address in (debtor.emails or "").replace(";", ",").split(","):
@@ -43,10 +45,50 @@ def queue(session: Session, *, kind: str, recipients: list[str], subject: str, b
     return message
 
 
-def messages_of(session: Session, campaign_id: int) -> list[OutboundMessage]:
-    """A campaign's messages, newest first."""
-    return session.scalars(sa.select(OutboundMessage).where(OutboundMessage.campaign_id == campaign_id)
-                           .order_by(OutboundMessage.id.desc())).all()
+def messages_of(session: Session, campaign_id: int, status: MessageStatus | None = None,
+                limit: int | None = None, offset: int = 0) -> list[OutboundMessage]:
+    """A campaign's messages (of one status), newest first."""
+    query = sa.select(OutboundMessage).where(OutboundMessage.campaign_id == campaign_id)
+    if status is not None:
+        query = query.where(OutboundMessage.status == status)
+    return session.scalars(query.options(selectinload(OutboundMessage.debtor))
+                           .order_by(OutboundMessage.id.desc()).offset(offset).limit(limit)).all()
+
+
+def counts_of(session: Session, campaign_id: int) -> dict[MessageStatus, int]:
+    """How many messages of the campaign are in each status."""
+    found = dict(session.execute(sa.select(OutboundMessage.status, sa.func.count()).where(
+        OutboundMessage.campaign_id == campaign_id).group_by(OutboundMessage.status)).all())
+    return {status: found.get(status, 0) for status in MessageStatus}
+
+
+@dataclass
+class Refusal:
+    """A debtor address a mail server refused for good, and when (from the audit log)."""
+    debtor_id: int
+    debtor_name: str
+    address: str
+    refused_at: datetime | None
+
+
+def refused_addresses(session: Session, campaign_id: int) -> list[Refusal]:
+    """Every address of the campaign's debtors refused for good, newest first: the manager finds another."""
+    from ..models import AuditEntry
+    debtors = session.execute(sa.select(DebtorAccount.id, sa.func.coalesce(DebtorAccount.company_name,
+                                                                           DebtorAccount.customer_code),
+                                        DebtorAccount.invalid_emails)
+                              .where(DebtorAccount.campaign_id == campaign_id,
+                                     DebtorAccount.invalid_emails.is_not(None))).all()
+    when: dict[tuple[int, str], datetime] = {}
+    if debtors:
+        for debtor_id, at, details in session.execute(
+                sa.select(AuditEntry.debtor_id, AuditEntry.at, AuditEntry.details)
+                .where(AuditEntry.campaign_id == campaign_id, AuditEntry.action == "debtor.email_refused")):
+            for address in (details or {}).get("emails", []):
+                when[(debtor_id, address.lower())] = at
+    found = [Refusal(debtor_id, name or "", address, when.get((debtor_id, address.lower())))
+             for debtor_id, name, invalid in debtors for address in invalid.split(",") if address]
+    return sorted(found, key=lambda r: (r.refused_at is None, r.refused_at), reverse=True)
 
 
 @dataclass
@@ -83,7 +125,11 @@ def send_due(session: Session, transport, sender: str, now: datetime | None = No
 
 
 def _still_wanted(session: Session, message: OutboundMessage) -> bool:
-    """A reminder whose payment was recorded since it was queued is not sent."""
+    """Not sent: anything to a debtor who asked for no e-mail since it was queued, and a reminder whose
+    payment was recorded meanwhile."""
+    debtor = session.get(DebtorAccount, message.debtor_id) if message.debtor_id else None
+    if debtor is not None and debtor.no_email:
+        return False
     if message.kind == "reminder":
         from .reminders import still_due
         return still_due(session, message)
@@ -94,7 +140,7 @@ def _send_one(session: Session, transport, sender: str, message: OutboundMessage
               done: Sending) -> None:
     message.attempts += 1
     try:
-        delivery = transport.send(_email(message, sender, now))
+        delivery = transport.send(as_email(message, sender, now))
     except TemporaryFailure as exc:
         message.last_error = str(exc)[:500]
         if message.attempts > len(BACKOFF_MINUTES):
@@ -124,7 +170,8 @@ def _send_one(session: Session, transport, sender: str, message: OutboundMessage
            emails=[a for a in message.recipients if a not in delivery.refused])
 
 
-def _email(message: OutboundMessage, sender: str, now: datetime) -> EmailMessage:
+def as_email(message: OutboundMessage, sender: str, now: datetime) -> EmailMessage:
+    """The message as it goes (or went) out: what the server receives, an .eml file, a download."""
     email = EmailMessage()
     email["From"] = sender
     email["To"] = ", ".join(message.recipients)

@@ -9,12 +9,8 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..models import Campaign, CampaignStatus, DebtorAccount, Instalment, OutboundMessage, Promise, PromiseStatus
-from ..payment_references import grouped
-from . import outbox
-from .confirmations import METHOD, day_in, money_in, templates, language_of
+from . import outbox, wording
 
-SUBJECT = {"fr": "Rappel : votre règlement prévu le {day} · {reference}",
-           "en": "Reminder: your payment due on {day} · {reference}"}
 HOUR = 9
 
 
@@ -37,27 +33,29 @@ def _queue_for(session: Session, campaign: Campaign, tomorrow: date) -> int:
         Instalment, Instalment.promise_id == Promise.id).where(
         Promise.campaign_id == campaign.id, Promise.status == PromiseStatus.PENDING, Promise.is_plan.is_(True),
         Instalment.status == PromiseStatus.PENDING, Instalment.due_date == tomorrow)
+    rows = [*session.execute(single), *session.execute(instalments)]
+    abouts = {f"promise:{promise.id}:{seq}" for promise, seq, _ in rows}
+    done = set(session.scalars(sa.select(OutboundMessage.about).where(OutboundMessage.kind == "reminder",
+                                                                      OutboundMessage.about.in_(abouts)))) if abouts else set()
+    debtors = {d.id: d for d in session.scalars(sa.select(DebtorAccount).where(
+        DebtorAccount.id.in_({promise.debtor_id for promise, _, _ in rows})))} if rows else {}
+    company = campaign.client_company
     queued = 0
-    for promise, seq, cents in [*session.execute(single), *session.execute(instalments)]:
+    for promise, seq, cents in rows:
         about = f"promise:{promise.id}:{seq}"
-        if session.scalar(sa.select(OutboundMessage.id).where(OutboundMessage.kind == "reminder",
-                                                             OutboundMessage.about == about)) is not None:
-            continue
-        debtor = session.get(DebtorAccount, promise.debtor_id)
+        debtor = debtors[promise.debtor_id]
         recipients = outbox.deliverable_addresses(debtor)
-        if not recipients or not promise.payment_reference:
+        if about in done or not recipients or not promise.payment_reference:
             continue
-        language = language_of(debtor)
-        company, currency = campaign.client_company, debtor.currency or "EUR"
-        reference = grouped(promise.payment_reference)
-        body = templates.get_template(f"promise_reminder.{language}.txt").render(
-            creditor=company.legal_name or company.name, amount=money_in(cents, currency, language),
-            day=day_in(tomorrow, language), method=METHOD[language].get(promise.method.value, promise.method.value),
-            reference=reference, iban=grouped(company.iban) if company.iban else None, bic=company.bic)
+        language = wording.language_of(debtor)
+        values = wording.promise_values(
+            company, debtor, language, reference=promise.payment_reference, method=promise.method.value,
+            total_cents=promise.amount_cents, schedule=[(tomorrow, cents)], invoices=[],
+            currency=debtor.currency or "EUR", amount_cents=cents, day=tomorrow)
+        subject, body = wording.render(wording.of(company, "reminder", language), values)
         try:
             with session.begin_nested():
-                outbox.queue(session, kind="reminder", about=about, recipients=recipients,
-                             subject=SUBJECT[language].format(day=day_in(tomorrow, language), reference=reference),
+                outbox.queue(session, kind="reminder", about=about, recipients=recipients, subject=subject,
                              body=body, campaign_id=campaign.id, debtor_id=debtor.id, language=language,
                              reply_to=company.reply_to_email)
         except sa.exc.IntegrityError:      # another worker queued it at the same moment

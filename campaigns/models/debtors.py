@@ -47,6 +47,8 @@ class DebtorAccount(Base):
     emails: Mapped[str | None] = mapped_column(sa.String(500))  # comma-separated
     # Addresses the mail server refused for good (5xx): no longer written to (comma-separated).
     invalid_emails: Mapped[str | None] = mapped_column(sa.String(500))
+    # "Pas d'e-mail": the debtor asked not to be written to; nothing is queued for it.
+    no_email: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     segment: Mapped[str | None] = mapped_column(sa.String(80))
     typology: Mapped[str | None] = mapped_column(sa.String(80))
     language: Mapped[str] = mapped_column(sa.String(8), default="fr")      # ISO 639-1 (debtor_profile.language)

@@ -146,6 +146,7 @@ class UpdateLineKind(enum.StrEnum):
     ALREADY_PAID = "already_paid"    # a payment on an invoice already paid: not applied
     AMBIGUOUS = "ambiguous"          # the number names invoices of several customers: not applied
     KEPT_REJECTED = "kept_rejected"  # its row was rejected: the invoice stays as it was
+    BAD_REFERENCE = "bad_reference"  # a payment reference whose check digits fail: not applied
 
     @property
     def applied(self) -> bool:
@@ -172,5 +173,6 @@ class UpdateLine(Base):
     after_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
     paid_cents: Mapped[int | None] = mapped_column(sa.BigInteger)   # the payment the row gives
     paid_on: Mapped[date | None] = mapped_column(sa.Date)
+    payment_reference: Mapped[str | None] = mapped_column(sa.String(80))   # as the row gives it
     promise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("promises.id", ondelete="SET NULL"))
     promise_status: Mapped[str | None] = mapped_column(sa.String(16))  # PromiseStatus after the file

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, str_enum, utcnow
 
@@ -41,3 +41,5 @@ class OutboundMessage(Base):
     last_error: Mapped[str | None] = mapped_column(sa.String(500))      # the server's answer
     refused: Mapped[list | None] = mapped_column(sa.JSON)               # addresses refused for good
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    debtor = relationship("DebtorAccount", lazy="select", viewonly=True)

@@ -19,7 +19,7 @@ from ..errors import N_, Conflict
 from ..money import format_eur
 from ..payment_references import grouped
 from ..models import (CallAttempt, Campaign, ClientCompany, DebtorAccount, Instalment, Invoice, InvoiceMotive,
-                      InvoiceStatus, Promise, User)
+                      InvoiceStatus, MessageStatus, OutboundMessage, Promise, User)
 from ..recap import labels
 from .settings import NoticeSettings
 
@@ -73,6 +73,15 @@ class Call:
 
 
 @dataclass(frozen=True)
+class MessageWritten:
+    at: datetime                 # sent (or, not delivered, queued), in the campaign's time zone
+    what: str                    # "confirmation d'engagement"
+    recipients: str
+    subject: str
+    status: str
+
+
+@dataclass(frozen=True)
 class PromiseMade:
     at: datetime
     agent: str
@@ -110,6 +119,7 @@ class Letter:
     calls: list[Call] = field(default_factory=list)
     promises: list[PromiseMade] = field(default_factory=list)
     motives: list[MotiveRaised] = field(default_factory=list)
+    messages: list[MessageWritten] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     # Where the debtor's chain of events ended when the annex was drawn up (``campaigns.evidence``).
     chain_length: int = 0
@@ -275,6 +285,13 @@ def _annex(session: Session, letter: Letter, debtor: DebtorAccount, issued_at: d
             what = f"{what} · référence de paiement {grouped(promise.payment_reference)}"
         letter.promises.append(PromiseMade(promise.created_at.astimezone(zone), names.get(promise.agent_id, ""),
                                            what, became))
+    for message in session.scalars(sa.select(OutboundMessage).where(
+            OutboundMessage.debtor_id == debtor.id, OutboundMessage.created_at <= issued_at,
+            OutboundMessage.status.in_([MessageStatus.SENT, MessageStatus.FAILED]))
+            .order_by(OutboundMessage.created_at, OutboundMessage.id)):
+        letter.messages.append(MessageWritten(
+            (message.sent_at or message.created_at).astimezone(zone), labels.MESSAGE_KIND.get(message.kind, message.kind),
+            ", ".join(message.recipients or []), message.subject, labels.MESSAGE_STATUS[message.status]))
     numbers = {invoice_id: number for invoice_id, number in session.execute(
         sa.select(Invoice.id, Invoice.number).where(Invoice.debtor_id == debtor.id))}
     for motive in session.scalars(sa.select(InvoiceMotive).where(InvoiceMotive.debtor_id == debtor.id,

@@ -1,7 +1,7 @@
 """The end-of-mission recap workbook (xlsxwriter, constant memory, streamed queries).
 
 ``write_recap(session, campaign_id, target)`` writes the seven sheets, in this order: Synthèse,
-Engagements, Litiges, Non joints, Factures, Appels, Mises en demeure. ``write_enriched`` returns the client's own file
+Engagements, Litiges, Non joints, Factures, Appels, E-mails, Mises en demeure. ``write_enriched`` returns the client's own file
 with the outcome columns appended (see enriched.py).
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .cells import WORKBOOK_OPTIONS, Formats, SheetWriter
 from .enriched import write_enriched
 from .synthese import write_summary
 
-SHEETS = ("Synthèse", "Engagements", "Litiges", "Non joints", "Factures", "Appels", "Mises en demeure")
+SHEETS = ("Synthèse", "Engagements", "Litiges", "Non joints", "Factures", "Appels", "E-mails", "Mises en demeure")
 
 ENGAGEMENTS = [("Code client", "text", 14), ("Société", "text", 32), ("Factures", "text", 28),
                ("Montant", "money", 15), ("Date promise", "date", 13), ("Moyen de paiement", "text", 16),
@@ -44,6 +44,9 @@ FACTURES = [("Code client", "text", 14), ("Société", "text", 30), ("N° factur
 APPELS = [("Date et heure", "datetime", 16), ("Agent", "text", 20), ("Code client", "text", 14),
           ("Débiteur", "text", 30), ("Téléphone", "text", 16), ("Résultat", "text", 20), ("Issue", "text", 14),
           ("Durée (s)", "int", 10), ("Notes", "text", 60)]
+EMAILS = [("Date et heure", "datetime", 16), ("Code client", "text", 14), ("Débiteur", "text", 30),
+          ("E-mail", "text", 26), ("Destinataires", "text", 34), ("Objet", "text", 50), ("Statut", "text", 20),
+          ("Réponse du serveur", "text", 40)]
 
 MISES_EN_DEMEURE = [("Code client", "text", 14), ("Société", "text", 30), ("Référence", "text", 14),
                     ("Rédigée le", "date", 12), ("Signée par", "text", 26), ("Principal", "money", 15),
@@ -126,6 +129,14 @@ def write_recap(session: Session, campaign_id: int, target, final: bool = False,
         sheet.write((at, agent, code, company, phone, L.RESULT.get(result), L.OUTCOME.get(outcome), duration, notes))
     sheet.finish()
     totals["Appels"] = sheet.row - 1
+
+    sheet = SheetWriter(workbook, formats, "E-mails", EMAILS)
+    sheet.header()
+    for at, code, company, kind, recipients, subject, status, error in queries.messages(session, campaign_id):
+        sheet.write((at, code, company, L.MESSAGE_KIND.get(kind, kind), ", ".join(recipients or []), subject,
+                     L.label(L.MESSAGE_STATUS, status), error))
+    sheet.finish()
+    totals["E-mails"] = sheet.row - 1
 
     sheet = SheetWriter(workbook, formats, "Mises en demeure", MISES_EN_DEMEURE)
     sheet.header()

@@ -1,5 +1,6 @@
 """French labels of the workbook's statuses and results (the recap is a French document)."""
-from ..models import ContactResult, InvoiceStatus, MotiveStatus, PaymentMethod, PromiseStatus, QueueState
+from ..models import (ContactResult, InvoiceStatus, MessageStatus, MotiveStatus, PaymentMethod, PromiseStatus,
+                      QueueState)
 
 PROMISE = {
     PromiseStatus.PENDING: "en attente", PromiseStatus.KEPT: "tenue",
@@ -44,3 +45,9 @@ def label(table: dict, value) -> str | None:
 # Formal notices (campaigns.notices): who signed, how it was sent.
 NOTICE_SENDER = {"creditor": "le créancier", "provider": "le prestataire, pour le compte du créancier"}
 NOTICE_CHANNEL = {"lrar": "lettre recommandée AR", "ere": "lettre recommandée électronique", "email": "courriel"}
+
+# E-mails to debtors (campaigns.mail): what each was, where it stands.
+MESSAGE_KIND = {"promise_confirmation": "confirmation d'engagement", "reminder": "rappel la veille de l'échéance",
+                "thanks": "remerciement pour le règlement"}
+MESSAGE_STATUS = {MessageStatus.QUEUED: "en attente d'envoi", MessageStatus.SENT: "envoyé",
+                  MessageStatus.FAILED: "non remis", MessageStatus.CANCELLED: "non envoyé (plus nécessaire)"}

@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from ..models import (
-    CallAttempt, DebtorAccount, FormalNotice, Instalment, Invoice, InvoiceMotive, Motive, MotiveStatus, Phone, Promise,
-    PromiseStatus, User, promise_invoices,
+    CallAttempt, DebtorAccount, FormalNotice, Instalment, Invoice, InvoiceMotive, Motive, MotiveStatus, OutboundMessage,
+    Phone, Promise, PromiseStatus, User, promise_invoices,
 )
 from ..supervision.figures import COMPLETED_CALL
 from ..supervision.sqlhelp import text_agg
@@ -130,6 +130,18 @@ def calls(session: Session, campaign_id: int):
         .outerjoin(User, User.id == CallAttempt.agent_id)
         .where(CallAttempt.campaign_id == campaign_id)
         .order_by(CallAttempt.started_at, CallAttempt.id))
+
+
+def messages(session: Session, campaign_id: int):
+    """E-mails: every message written to a debtor, oldest first, dated when sent (else when queued)."""
+    return stream(session, sa.select(
+        sa.type_coerce(sa.func.coalesce(OutboundMessage.sent_at, OutboundMessage.created_at),
+                       OutboundMessage.created_at.type), DebtorAccount.customer_code,
+        DebtorAccount.company_name, OutboundMessage.kind, OutboundMessage.recipients, OutboundMessage.subject,
+        OutboundMessage.status, OutboundMessage.last_error,
+    ).join(DebtorAccount, DebtorAccount.id == OutboundMessage.debtor_id)
+        .where(OutboundMessage.campaign_id == campaign_id)
+        .order_by(OutboundMessage.created_at, OutboundMessage.id))
 
 
 def formal_notices(session: Session, campaign_id: int):

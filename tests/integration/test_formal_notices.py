@@ -116,6 +116,7 @@ def test_the_annex_lists_every_call_promise_and_motive_up_to_the_issue(session, 
     assert "500,00 € par chèque" in annex and "non tenue" in annex
     assert motive.label_fr in annex and "Trésorerie tendue jusqu'en janvier" in annex
     assert "+33600000001" not in annex
+    assert "Aucun courriel envoyé" in annex
     # Downloaded again, it is the same document
     assert notices.issue(session, campaign, debtor.id, manager).pdf_sha256 == notice.pdf_sha256
 
@@ -417,3 +418,36 @@ def test_a_tracking_file_with_a_huge_cell_or_a_nul_is_refused_in_words(session, 
     nul = f"Référence;Mode d'envoi;Date d'envoi\n{notice.reference}\0;LRAR;{clock.today(campaign):%d/%m/%Y}\n"
     assert tracking.load_csv(session, campaign, nul.encode(), manager.id, file_name="suivi.csv").updated == 1
     assert notice.sent_on == clock.today(campaign)
+
+
+def test_the_annex_and_the_recap_list_the_emails_written_to_the_debtor(session, make, mission, tmp_path):
+    import openpyxl
+
+    from campaigns import mail
+    from campaigns.models import MessageStatus
+    from campaigns.recap import write_recap
+    campaign, manager, client, agent = mission
+    debtor = refused_debtor(session, make, campaign, agent, emails="compta@garage-lopez.fr")
+    sent = mail.queue(session, kind="promise_confirmation", campaign_id=campaign.id, debtor_id=debtor.id,
+                      recipients=["compta@garage-lopez.fr"], subject="Confirmation de votre engagement · RF18 C1P9",
+                      body="…")
+    sent.status, sent.sent_at = MessageStatus.SENT, clock.now() - timedelta(days=1)
+    waiting = mail.queue(session, kind="reminder", campaign_id=campaign.id, debtor_id=debtor.id,
+                         recipients=["compta@garage-lopez.fr"], subject="Rappel du lendemain", body="…")
+    session.flush()
+    approve(session, campaign, debtor, client)
+    notice = notices.issue(session, campaign, debtor.id, manager)
+    annex = flat("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(notice.pdf)).pages[1:]))
+    assert "Courriels au débiteur" in annex and "confirmation d'engagement" in annex
+    assert "Confirmation de votre engagement · RF18 C1P9 envoyé" in annex
+    assert "compta@garage-lopez.fr" in annex.replace("- ", "-")            # the column wraps the address
+    assert "Rappel du lendemain" not in annex                     # never sent: not evidence of anything
+
+    path = tmp_path / "recap.xlsx"
+    write_recap(session, campaign.id, str(path))
+    rows = list(openpyxl.load_workbook(path)["E-mails"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("Date et heure", "Code client", "Débiteur", "E-mail")
+    assert [(r[2], r[3], r[5], r[6]) for r in rows[1:]] == [
+        ("Garage Lopez", "confirmation d'engagement", "Confirmation de votre engagement · RF18 C1P9", "envoyé"),
+        ("Garage Lopez", "rappel la veille de l'échéance", "Rappel du lendemain", "en attente d'envoi")]
+    assert waiting.status is MessageStatus.QUEUED

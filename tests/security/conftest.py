@@ -77,6 +77,11 @@ def world(app, app_make, db) -> World:
                        file_name="alpha-original.csv", stored_path=original, sha256="0" * 64, header_row=1))
     db.commit()
     motive_id = db.scalar(sa.select(InvoiceMotive.id).where(InvoiceMotive.debtor_id == disputed.id))
+    from campaigns import mail
+    message = mail.queue(db, kind="promise_confirmation", campaign_id=campaign_a.id, debtor_id=promised.id,
+                         recipients=["compta@alpha-promesse.example"], subject="Alpha: votre engagement",
+                         body="Alpha Promesse SARL s'engage.")
+    db.commit()
 
     # A recap written in the background, as the job worker leaves it in the export folder.
     os.makedirs(app.config["EXPORT_FOLDER"], exist_ok=True)
@@ -85,5 +90,5 @@ def world(app, app_make, db) -> World:
 
     world.ids = {"campaign_id": campaign_a.id, "debtor_id": disputed.id, "motive_id": motive_id,
                  "batch_id": batch.id, "token": EXPORT_TOKEN, "user_id": agent_b.id,
-                 "promised_debtor_id": promised.id}
+                 "promised_debtor_id": promised.id, "message_id": message.id}
     return world
