@@ -75,4 +75,6 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_URL": os.environ.get("MAIL_URL") or None,
         "MAIL_FROM": os.environ.get("MAIL_FROM") or "Relance <no-reply@relance.local>",
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX") or str(instance / "outbox"),
+        # Where users reach the app: the links of the daily digest start with it.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL") or "http://127.0.0.1:5000",
     }

@@ -15,3 +15,6 @@ MESSAGE_STATUS = {
 }
 MESSAGE_KIND = {"promise_confirmation": _l("Promise confirmation"), "reminder": _l("Reminder the day before"),
                 "thanks": _l("Thanks for the payment")}
+
+ANSWER_DECISION = {"maintained": _l("Invoice maintained"), "corrected": _l("Invoice corrected"),
+                   "credit_note": _l("Credit note to come")}

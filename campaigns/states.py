@@ -36,6 +36,7 @@ RULES: dict[QueueState, StateRule] = {
     S.PAID: StateRule(False, False, False, True, N_("Paid")),
     S.DO_NOT_CALL: StateRule(False, False, False, True, N_("Not to be called")),
     S.NOTICE_SENT: StateRule(False, False, False, True, N_("Formal notice sent")),
+    S.HELD: StateRule(False, False, True, False, N_("On hold by the client")),
 }
 assert set(RULES) == set(QueueState), "every queue state says how it counts"
 

@@ -6,14 +6,15 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from campaigns import accounts
+from campaigns import accounts, audit
 from campaigns.errors import DomainError
+from campaigns.models import Role
 
 from ..errors import domain_message
 from ..extensions import db
 from . import bp
 from .forms import LoginForm
-from .permissions import any_role, public
+from .permissions import any_role, public, roles_required
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -66,3 +67,20 @@ def set_language(code: str):
     if code in ("fr", "en"):
         session["lang"] = code
     return redirect(_safe_next(request.form.get("next")) or url_for("home.index"), 303)
+
+
+@bp.route("/account/digest", methods=["GET", "POST"])
+@roles_required(Role.CLIENT, Role.MANAGER, Role.ADMIN)
+def digest():
+    """The daily digest of what waits: on or off, for oneself."""
+    if request.method == "POST":
+        wanted = request.form.get("digest") == "1"
+        user = current_user._get_current_object()
+        if user.digest_enabled != wanted:
+            user.digest_enabled = wanted
+            audit.record(db.session, user.id, "user.digest_on" if wanted else "user.digest_off", user)
+            db.session.commit()
+        flash(_("You will receive the daily digest.") if wanted else _("You will no longer receive the daily digest."),
+              "success")
+        return redirect(url_for("auth.digest"), 303)
+    return render_template("auth/digest.html", enabled=current_user.digest_enabled)

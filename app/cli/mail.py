@@ -22,19 +22,30 @@ mail_cli = AppGroup("mail", help="Send the e-mails that are due; list a campaign
 @click.option("--now", "now", default=None, help="Send as if it were this moment (ISO 8601, UTC if no zone).")
 def send_command(now):
     """Queue the reminders of tomorrow's promised dates and send every message whose time has come."""
-    moment = None
-    if now:
-        try:
-            moment = datetime.fromisoformat(now)
-        except ValueError:
-            fail(f"--now {now!r} is not a date and time (for example 2026-12-08T09:00).")
-        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
     try:
-        done = send_due(moment)
+        done = send_due(_moment(now))
     except DomainError as exc:
         fail(str(exc))
     click.echo(f"{done.sent} sent, {done.retried} to retry, {done.failed} failed"
                + (f", {done.cancelled} no longer due." if done.cancelled else "."))
+
+
+@mail_cli.command("digest")
+@click.option("--now", "now", default=None, help="As if it were this moment (ISO 8601, UTC if no zone).")
+def digest_command(now):
+    """Queue today's digests for the client users and the managers (from 08:00 Paris time, once a day)."""
+    from ..worker.mail import queue_digests
+    click.echo(f"{queue_digests(_moment(now))} digests queued; `flask mail send` sends them.")
+
+
+def _moment(now):
+    if not now:
+        return None
+    try:
+        moment = datetime.fromisoformat(now)
+    except ValueError:
+        fail(f"--now {now!r} is not a date and time (for example 2026-12-08T09:00).")
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 @mail_cli.command("outbox")

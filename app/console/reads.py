@@ -96,6 +96,7 @@ class Card:
     penalties: DebtorPenalties | None = None    # late-payment penalties to date (campaigns.penalties)
     notice: FormalNotice | None = None          # its formal notice, once written (campaigns.notices)
     messages: list = field(default_factory=list)  # the e-mails written to it, newest first
+    answers: list = field(default_factory=list)   # the client's answers to its disputes, newest first
 
     @property
     def timeline(self) -> list[tuple[str, datetime, object]]:
@@ -192,6 +193,9 @@ def card(session: Session, debtor: DebtorAccount, now=None, agent_name: str | No
         # One call for the whole debtor: every invoice's penalties and the totals the card shows.
         penalties=penalties.for_debtors(session, debtor.campaign, [debtor.id], today)[debtor.id],
         notice=session.scalar(sa.select(FormalNotice).where(FormalNotice.debtor_id == debtor.id)),
+        answers=list(session.scalars(sa.select(InvoiceMotive).options(selectinload(InvoiceMotive.invoice)).where(
+            InvoiceMotive.debtor_id == debtor.id, InvoiceMotive.client_decision.is_not(None))
+            .order_by(InvoiceMotive.answered_at.desc()).limit(5))),
         messages=list(session.scalars(sa.select(OutboundMessage).where(OutboundMessage.debtor_id == debtor.id)
                                       .order_by(OutboundMessage.id.desc()).limit(10))),
     )

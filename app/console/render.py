@@ -18,7 +18,7 @@ from campaigns.taxonomy import motives_for
 from ..errors import domain_message
 from ..extensions import db, htmx
 from . import reads
-from ..labels import MESSAGE_KIND, MESSAGE_STATUS, PROMISE_STATUS
+from ..labels import ANSWER_DECISION, MESSAGE_KIND, MESSAGE_STATUS, PROMISE_STATUS
 from .forms import METHOD_LABELS, MOTIVE_ROWS, OUTCOMES, PLAN_ROWS, SECTIONS
 
 # Domain field names (campaigns.outcomes) -> the form field that shows the message.
@@ -127,7 +127,7 @@ def render_workspace(campaign, debtor, *, values=None, errors=None, notice=None,
         request_key=uuid.uuid4().hex, started_at=now.isoformat(),
         french_amount=french_amount, domain_message=domain_message,
         result_labels=RESULT_LABELS, explain_text=explain_text, oob=bool(htmx),
-        message_kinds=MESSAGE_KIND, message_states=MESSAGE_STATUS,
+        message_kinds=MESSAGE_KIND, message_states=MESSAGE_STATUS, answer_labels=ANSWER_DECISION,
     )
     template = "console/_workspace.html" if htmx and not htmx.boosted else "console/campaign.html"
     response = make_response(render_template(template, **context), status)

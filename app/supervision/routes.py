@@ -9,9 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from campaigns import closing, mail, supervision
+from campaigns import client_answers, closing, mail, supervision
 from campaigns.supervision import disputes as dispute_rules
-from campaigns.supervision import wrong_numbers as number_rules
 from campaigns.access import get_visible_campaign
 from campaigns.errors import Conflict, DomainError, NotFound
 from campaigns.models import CampaignStatus, Role
@@ -121,13 +120,13 @@ def wrong_numbers(campaign_id: int):
 
 
 @bp.route("/wrong-numbers/<int:debtor_id>", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*READERS)
 def give_number(campaign_id: int, debtor_id: int):
-    """The manager found a new number: it is added and the debtor returns to the queue."""
+    """The client (or the manager) gives a new number: it is added and the debtor returns to the queue."""
     campaign = _campaign(campaign_id)
-    typed = request.form.get("phone", "")
+    typed = request.form.get("phone", "")[:40]
     try:
-        number_rules.set_new_phone(db.session, debtor_id, current_user.id, typed, campaign_id=campaign.id)
+        client_answers.give_number(db.session, campaign, debtor_id, current_user, typed)
     except NotFound:
         abort(404)
     except DomainError as exc:
@@ -148,7 +147,7 @@ def give_number(campaign_id: int, debtor_id: int):
 def _wrong_numbers(campaign, **context):
     return render_template("supervision/_wrong_numbers.html", campaign=campaign,
                            numbers=supervision.numbers_to_find(db.session, campaign.id),
-                           can_manage=current_user.role in STAFF, **context)
+                           can_manage=current_user.role in STAFF, can_answer=True, **context)
 
 
 def _send_workbook(write, download_name: str):

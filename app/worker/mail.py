@@ -1,4 +1,5 @@
-"""Every minute: send the e-mails that are due (``flask mail send`` by hand)."""
+"""Every minute: send the e-mails that are due (``flask mail send`` by hand); every hour, queue the daily
+digests not queued yet (``flask mail digest``)."""
 from __future__ import annotations
 
 import logging
@@ -8,7 +9,7 @@ from datetime import datetime
 from flask import current_app
 from huey import crontab
 
-from campaigns import mail
+from campaigns import digest, mail
 from campaigns.mail import reminders
 
 from ..extensions import db
@@ -26,6 +27,25 @@ def send_due(now: datetime | None = None) -> mail.outbox.Sending:
     config = current_app.config
     transport = mail.transport_for(config["MAIL_URL"], config["MAIL_OUTBOX"])
     return mail.send_due(db.session, transport, config["MAIL_FROM"], now)
+
+
+def queue_digests(now: datetime | None = None) -> int:
+    """Queue today's digests (from 08:00 Paris time, once per user and day); they go with the next sending."""
+    queued = digest.queue_due(db.session, current_app.config["PUBLIC_URL"], now)
+    db.session.commit()
+    return queued
+
+
+@huey.periodic_task(crontab(minute="5"))
+@in_app
+def send_digests() -> int:
+    """Every hour at :05: the daily digests not queued yet (a worker down at 08:00 catches up later)."""
+    try:
+        return queue_digests()
+    except Exception:
+        db.session.rollback()
+        log.exception("queueing the daily digests failed")
+        raise
 
 
 @huey.periodic_task(crontab(minute="*"))

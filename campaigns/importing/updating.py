@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .. import clock, payment_references, promises
+from .. import client_answers, clock, payment_references, promises
 from ..models import (Campaign, DebtorAccount, Invoice, InvoiceChange, InvoiceChangeKind, InvoiceStatus, Promise,
                       PromiseStatus, QueueState, UpdateLine, UpdateLineKind)
 from ..models.base import utcnow
@@ -323,6 +323,9 @@ def apply(session: Session, campaign: Campaign, batch_id: int, plan: Plan, resul
     session.flush()
     debtor_ids |= _new_debtors(session, batch_id)
     _refresh_debtors(session, campaign.id, debtor_ids)
+    # A dispute awaiting its credit note closes once the file lowers its invoice.
+    client_answers.close_credit_notes(session, campaign.id, {line.invoice_id for line in applied if line.fall > 0},
+                                      batch_id, now)
     judged = promises.judge_debtors(session, campaign, _debtors_of(plan), now, batch_id=batch_id)
     judged += promises.judge_debtors(session, campaign, None, now, batch_id=batch_id)
     _attach_promises(session, plan, judged)
@@ -399,8 +402,9 @@ def _refresh_debtors(session: Session, campaign_id: int, debtor_ids: set[int]) -
             .where(Invoice.campaign_id == campaign_id, Invoice.debtor_id.in_(ordered[start:start + CHUNK]))
             .group_by(Invoice.debtor_id)).all()
     # What each debtor was entrusted with: its invoices as placed, those added or raised since included.
-    values = [{"id": debtor_id, "total_outstanding_cents": total, "open_invoices_count": count,
-               "oldest_due_date": oldest, "initial_outstanding_cents": entrusted}
+    # Sums come back as Decimal on PostgreSQL: ints, as the columns hold (the ORM keeps what it is given).
+    values = [{"id": debtor_id, "total_outstanding_cents": int(total or 0), "open_invoices_count": int(count or 0),
+               "oldest_due_date": oldest, "initial_outstanding_cents": int(entrusted or 0)}
               for debtor_id, total, count, oldest, entrusted in rows]
     for row in values:
         if row["total_outstanding_cents"] <= 0:

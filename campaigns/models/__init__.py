@@ -1,4 +1,5 @@
 """All models, importable from one place: ``from campaigns.models import Campaign``."""
+from .answers import DisputeAttachment, InvoiceCorrection
 from .audit import AuditEntry
 from .base import Base, UTCDateTime, utcnow
 from .calls import (

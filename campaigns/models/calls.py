@@ -170,6 +170,11 @@ class InvoiceMotive(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     resolution: Mapped[str | None] = mapped_column(sa.Text)
+    # The client company's answer (campaigns.client_answers): its decision, its note, who and when.
+    client_decision: Mapped[str | None] = mapped_column(sa.String(16))   # maintained | corrected | credit_note
+    client_note: Mapped[str | None] = mapped_column(sa.Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     motive = relationship("Motive")

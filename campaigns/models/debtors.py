@@ -21,6 +21,7 @@ class QueueState(enum.StrEnum):
     PAID = "paid"                    # nothing left to pay
     DO_NOT_CALL = "do_not_call"
     NOTICE_SENT = "notice_sent"      # a formal notice was sent: out of the queue unless the manager puts it back
+    HELD = "held"                    # put on hold by the client company (commercial reasons) until it releases it
 
 
 class DebtorAccount(Base):
@@ -47,6 +48,13 @@ class DebtorAccount(Base):
     emails: Mapped[str | None] = mapped_column(sa.String(500))  # comma-separated
     # Addresses the mail server refused for good (5xx): no longer written to (comma-separated).
     invalid_emails: Mapped[str | None] = mapped_column(sa.String(500))
+    # The client said it knows no other number: out of the "numbers to find" list.
+    no_number_known: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # On hold by the client company: why, who, when, and the state it goes back to once released.
+    held_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    held_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    held_from_state: Mapped[str | None] = mapped_column(sa.String(16))
     # "Pas d'e-mail": the debtor asked not to be written to; nothing is queued for it.
     no_email: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     segment: Mapped[str | None] = mapped_column(sa.String(80))

@@ -45,6 +45,10 @@ class Invoice(Base):
         sa.ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
     )
     source_row: Mapped[int | None] = mapped_column()
+    # On hold by the client company: not to be claimed until released (the card and the recap say so).
+    held_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    held_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

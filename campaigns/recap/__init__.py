@@ -40,7 +40,8 @@ FACTURES = [("Code client", "text", 14), ("Société", "text", 30), ("N° factur
             ("Reste dû aujourd'hui", "money", 16), ("Statut final", "text", 13), ("Motif", "text", 26),
             ("Date promise", "date", 13), ("Moyen de paiement", "text", 16), ("Dernier appel", "datetime", 16),
             ("Échéance estimée", "text", 14), ("Indemnité forfaitaire", "money", 14),
-            ("Intérêts de retard", "money", 14), ("Pénalités : précisions", "text", 36)]
+            ("Intérêts de retard", "money", 14), ("Pénalités : précisions", "text", 36),
+            ("Suspendue par le client (motif)", "text", 30)]
 APPELS = [("Date et heure", "datetime", 16), ("Agent", "text", 20), ("Code client", "text", 14),
           ("Débiteur", "text", 30), ("Téléphone", "text", 16), ("Résultat", "text", 20), ("Issue", "text", 14),
           ("Durée (s)", "int", 10), ("Notes", "text", 60)]
@@ -107,7 +108,7 @@ def write_recap(session: Session, campaign_id: int, target, final: bool = False,
     write, invoice_label, method_label = sheet.write, L.INVOICE, L.METHOD
     main = figures.currency
     for n, (code, company, number, inv_date, due, initial, now_cents, status, motive, p_date, p_method, last,
-            *_, estimated, currency, invoice_id) in enumerate(queries.invoices(session, campaign_id), 1):
+            *_, estimated, currency, invoice_id, held) in enumerate(queries.invoices(session, campaign_id), 1):
         pen = owed.by_invoice.get(invoice_id)
         if currency == main:      # the total due is the campaign currency's; the others are per currency
             due_sum += initial
@@ -116,7 +117,8 @@ def write_recap(session: Session, campaign_id: int, target, final: bool = False,
         write((code, company, number, inv_date, due, initial, now_cents, invoice_label.get(status),
                motive, p_date, method_label.get(p_method), last,
                "oui (date de facture + délai de paiement)" if estimated else None,
-               pen.indemnity_cents if pen else None, pen.interest_cents if pen else None, penalties.note(pen)))
+               pen.indemnity_cents if pen else None, pen.interest_cents if pen else None, penalties.note(pen),
+               held))
         if progress and n % 10_000 == 0:
             progress(n, invoice_rows)
     sheet.finish()

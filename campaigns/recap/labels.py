@@ -29,7 +29,7 @@ QUEUE = {
     QueueState.READY: "à appeler", QueueState.CALLBACK: "rappel prévu", QueueState.PROMISED: "promesse",
     QueueState.DISPUTED: "litige", QueueState.WRONG_NUMBER: "faux numéro", QueueState.UNREACHABLE: "injoignable",
     QueueState.REFUSED: "refus", QueueState.PAID: "payé", QueueState.DO_NOT_CALL: "ne pas appeler",
-    QueueState.NOTICE_SENT: "mise en demeure envoyée",
+    QueueState.NOTICE_SENT: "mise en demeure envoyée", QueueState.HELD: "suspendu par le client",
 }
 
 

@@ -108,7 +108,7 @@ def invoices(session: Session, campaign_id: int):
         sa.func.coalesce(motive_row.label_fr, Motive.label_fr),
         Promise.promised_date, Promise.method, sa.type_coerce(last_call.c.at, CallAttempt.started_at.type),
         Invoice.source_row, Invoice.import_batch_id, Promise.amount_cents, Invoice.due_date_estimated,
-        Invoice.currency, Invoice.id,
+        Invoice.currency, Invoice.id, sa.func.coalesce(Invoice.held_reason, DebtorAccount.held_reason),
     ).join(DebtorAccount, DebtorAccount.id == Invoice.debtor_id)
         .outerjoin(latest_motive, latest_motive.c.invoice_id == Invoice.id)
         .outerjoin(motive_row, motive_row.id == latest_motive.c.motive_row)

@@ -69,6 +69,8 @@ def write_summary(session: Session, workbook, formats: Formats, campaign_id: int
     pair("Montant promis", f.promised_cents, "money")
     pair("Montant payé depuis le début", f.paid_since_start_cents, "money")
     pair("Montant en litige (ouvert)", f.disputed_open_cents, "money")
+    if f.corrected_cents:
+        pair("Montant corrigé par le client (factures corrigées, pas des paiements)", f.corrected_cents, "money")
     pair("Montant non joint", f.amount_not_reached_cents, "money")
     pair("Reste dû aujourd'hui", f.outstanding_now_cents, "money")
     pair("Reste à appeler", f.amount_remaining_cents, "money")

@@ -29,6 +29,8 @@ class DisputeRow:
     documents_requested: str | None
     agent_name: str | None
     created_at: datetime
+    client_decision: str | None = None      # campaigns.client_answers: "credit_note" while the credit note waits
+    answered_at: datetime | None = None
 
 
 def open_disputes(session: Session, campaign_id: int, limit: int | None = 200, language: str = "fr") -> list[DisputeRow]:
@@ -40,7 +42,7 @@ def open_disputes(session: Session, campaign_id: int, limit: int | None = 200, l
                   sa.func.coalesce(InvoiceMotive.disputed_amount_cents, Invoice.initial_outstanding_cents),
                   Motive.label_en if language == "en" else Motive.label_fr, InvoiceMotive.details,
                   InvoiceMotive.documents_requested, User.name,
-                  InvoiceMotive.created_at)
+                  InvoiceMotive.created_at, InvoiceMotive.client_decision, InvoiceMotive.answered_at)
         .join(Motive, Motive.id == InvoiceMotive.motive_id)
         .join(Invoice, Invoice.id == InvoiceMotive.invoice_id)
         .join(DebtorAccount, DebtorAccount.id == InvoiceMotive.debtor_id)

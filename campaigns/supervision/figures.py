@@ -35,12 +35,13 @@ from sqlalchemy.orm import Session
 
 from ..models import (
     CallAttempt, Campaign, ContactResult, DebtorAccount, ImportBatch, ImportKind, ImportStatus, Instalment,
-    Invoice, InvoiceChange, InvoiceChangeKind, InvoiceMotive, Motive, MotiveStatus, Promise, PromiseStatus,
+    Invoice, InvoiceChange, InvoiceChangeKind, InvoiceCorrection, InvoiceMotive, Motive, MotiveStatus, Promise, PromiseStatus,
     Phone, PhoneStatus, QueueState, User,
 )
 from .. import clock, states
 from ..money import decimal_string
 from .sqlhelp import day_of, epoch_seconds
+from .wrong_numbers import to_find
 
 COMPLETED_RESULTS = (ContactResult.RIGHT_PARTY, ContactResult.REFUSAL)
 COMPLETED_CALL = CallAttempt.result.in_(COMPLETED_RESULTS)   # a completed call, also called a contact
@@ -84,7 +85,8 @@ class AgentRow:
 
 MONEY_FIELDS = ("amount_placed_cents", "outstanding_now_cents", "amount_worked_cents", "amount_reached_cents",
                 "amount_remaining_cents", "amount_unreachable_cents", "amount_not_reached_cents",
-                "credit_balances_cents", "promised_cents", "paid_since_start_cents", "disputed_open_cents")
+                "credit_balances_cents", "promised_cents", "paid_since_start_cents", "disputed_open_cents",
+                "corrected_cents")
 
 
 @dataclass
@@ -104,6 +106,7 @@ class CurrencyFigures:
     promised_cents: int = 0
     paid_since_start_cents: int = 0
     disputed_open_cents: int = 0
+    corrected_cents: int = 0       # what the client's corrections took off invoices (never a payment)
     by_status: dict = field(default_factory=dict)   # PromiseStatus value -> (count, amount, paid)
 
 
@@ -231,7 +234,7 @@ def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
         sa.func.count().filter(unreachable), total(d.total_outstanding_cents, unreachable),
         sa.func.count().filter(not_reached, placed), total(d.total_outstanding_cents, sa.and_(not_reached, placed)),
         sa.func.count().filter(~placed), total(d.initial_outstanding_cents, ~placed),
-        sa.func.count().filter(d.queue_state == QueueState.WRONG_NUMBER),
+        sa.func.count().filter(to_find()),
     ).select_from(d).outerjoin(calls, calls.c.debtor_id == d.id).where(d.campaign_id == campaign_id)
             .group_by(d.currency)):
         (placed_n, worked_n, worked, reached_n, reached_, remaining_n, remaining_, unreachable_n, unreachable_,
@@ -286,6 +289,12 @@ def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
 
     for currency, cents in paid_by_currency(session, campaign_id).items():
         of(currency).paid_since_start_cents = cents
+    for currency, cents in session.execute(
+            sa.select(Invoice.currency, sa.func.sum(InvoiceCorrection.old_outstanding_cents
+                                                    - InvoiceCorrection.new_outstanding_cents))
+            .join(Invoice, Invoice.id == InvoiceCorrection.invoice_id)
+            .where(InvoiceCorrection.campaign_id == campaign_id).group_by(Invoice.currency)):
+        of(currency).corrected_cents = int(cents or 0)
     blocking = _blocking_open(campaign_id)
     for currency, count, amount in session.execute(sa.select(
         Invoice.currency, sa.func.count(), sa.func.coalesce(sa.func.sum(_motive_amount()), 0),

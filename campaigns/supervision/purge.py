@@ -13,7 +13,7 @@ from ..errors import N_, Conflict, DomainError
 from ..models import (
     AuditEntry, Callback, Campaign, CampaignStatus, DebtorAccount, FormalNotice, ImportBatch,
     ImportRejection,
-    InvoiceMotive, OutboundMessage, Phone, User, utcnow,
+    DisputeAttachment, InvoiceMotive, OutboundMessage, Phone, User, utcnow,
 )
 
 FINAL_RECAP_ACTION = "recap.final"
@@ -85,7 +85,7 @@ def erase_debtors(session: Session, campaign_id: int, debtor_ids, now: datetime 
             sa.update(DebtorAccount).where(DebtorAccount.id.in_(debtor_ids)).values(
                 company_name=sa.literal("Débiteur ") + sa.cast(DebtorAccount.id, sa.String),
                 siren=None, siret=None, address=None, contact_names=None, emails=None, comment=None,
-                last_note=None,
+                last_note=None, held_reason=None,
             ).execution_options(synchronize_session=False)).rowcount,
         "phones": session.execute(
             sa.update(Phone).where(Phone.debtor_id.in_(debtor_ids)).values(raw="—", e164=None, label=None)
@@ -96,7 +96,14 @@ def erase_debtors(session: Session, campaign_id: int, debtor_ids, now: datetime 
         "motives": session.execute(
             sa.update(InvoiceMotive).where(InvoiceMotive.campaign_id == campaign_id,
                                            InvoiceMotive.debtor_id.in_(debtor_ids))
-            .values(details=None, resolution=None).execution_options(synchronize_session=False)).rowcount,
+            .values(details=None, resolution=None, client_note=None).execution_options(synchronize_session=False)).rowcount,
+        # The documents the client attached to its answers: the file goes, its name and SHA-256 stay.
+        "attachments": session.execute(
+            sa.update(DisputeAttachment).where(DisputeAttachment.campaign_id == campaign_id,
+                                               DisputeAttachment.motive_id.in_(
+                                                   sa.select(InvoiceMotive.id).where(
+                                                       InvoiceMotive.debtor_id.in_(debtor_ids))))
+            .values(data=None).execution_options(synchronize_session=False)).rowcount,
         "notices": session.execute(
             sa.update(FormalNotice).where(FormalNotice.campaign_id == campaign_id,
                                           FormalNotice.debtor_id.in_(debtor_ids)).values(pdf=b"")

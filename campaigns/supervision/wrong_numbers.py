@@ -25,11 +25,16 @@ class NumberToFind:
     last_notes: str | None
 
 
+def to_find():
+    """A number to find: every number failed, and the client has not said it knows no other."""
+    return sa.and_(DebtorAccount.queue_state == QueueState.WRONG_NUMBER, DebtorAccount.no_number_known.is_(False))
+
+
 def numbers_to_find(session: Session, campaign_id: int, limit: int | None = 200) -> list[NumberToFind]:
     """Debtors waiting for a new number, the biggest balances first, with what was tried and said."""
     query = (sa.select(DebtorAccount.id, DebtorAccount.customer_code, DebtorAccount.company_name,
                        DebtorAccount.contact_names, DebtorAccount.total_outstanding_cents)
-             .where(DebtorAccount.campaign_id == campaign_id, DebtorAccount.queue_state == QueueState.WRONG_NUMBER)
+             .where(DebtorAccount.campaign_id == campaign_id, to_find())
              .order_by(DebtorAccount.total_outstanding_cents.desc(), DebtorAccount.id))
     if limit:
         query = query.limit(limit)

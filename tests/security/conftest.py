@@ -81,7 +81,12 @@ def world(app, app_make, db) -> World:
     message = mail.queue(db, kind="promise_confirmation", campaign_id=campaign_a.id, debtor_id=promised.id,
                          recipients=["compta@alpha-promesse.example"], subject="Alpha: votre engagement",
                          body="Alpha Promesse SARL s'engage.")
+    from campaigns.models import DisputeAttachment, Invoice
+    document = DisputeAttachment(campaign_id=campaign_a.id, motive_id=motive_id, file_name="alpha.pdf",
+                                 mime="application/pdf", size_bytes=9, sha256="0" * 64, data=b"%PDF-Alpha")
+    db.add(document)
     db.commit()
+    invoice_id = db.scalar(sa.select(Invoice.id).where(Invoice.debtor_id == disputed.id))
 
     # A recap written in the background, as the job worker leaves it in the export folder.
     os.makedirs(app.config["EXPORT_FOLDER"], exist_ok=True)
@@ -90,5 +95,6 @@ def world(app, app_make, db) -> World:
 
     world.ids = {"campaign_id": campaign_a.id, "debtor_id": disputed.id, "motive_id": motive_id,
                  "batch_id": batch.id, "token": EXPORT_TOKEN, "user_id": agent_b.id,
-                 "promised_debtor_id": promised.id, "message_id": message.id}
+                 "promised_debtor_id": promised.id, "message_id": message.id,
+                 "attachment_id": document.id, "invoice_id": invoice_id}
     return world

@@ -74,3 +74,37 @@ def test_an_agent_reads_the_mail_in_the_history_and_records_that_the_debtor_want
     assert entry.user_id == agent.id and entry.details["cancelled"] == 1
     assert web.get(f"/console/campaigns/{campaign.id}/debtors/{debtor.id}").get_data(as_text=True).count(
         "non envoyé (plus nécessaire)") == 1
+
+
+def test_a_client_user_turns_the_daily_digest_off_and_on(web, app_make, db):
+    from campaigns.models import User
+    user = app_make.user(Role.CLIENT)
+    web.login(user)
+    page = html.unescape(web.get("/account/digest").get_data(as_text=True))
+    assert "Résumé quotidien" in page and 'id="digest" checked' in page.replace('value="1" ', "")
+    assert web.post("/account/digest", {}).status_code == 303
+    db.expire_all()
+    assert db.get(User, user.id).digest_enabled is False
+    assert "ne recevrez plus" in html.unescape(web.get("/account/digest").get_data(as_text=True))
+    web.post("/account/digest", {"digest": "1"})
+    db.expire_all()
+    assert db.get(User, user.id).digest_enabled is True
+    assert db.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
+                     .where(AuditEntry.action.in_(["user.digest_off", "user.digest_on"]))) == 2
+
+
+def test_the_digest_command_queues_and_the_send_command_sends(app, app_make, db, smtp):
+    from campaigns.models import QueueState
+    company = app_make.client_company(name="Durand")
+    campaign = app_make.campaign(client_company=company)
+    app_make.debtor(campaign, queue_state=QueueState.WRONG_NUMBER)
+    app_make.user(Role.CLIENT, client_company=company, email="paul@durand.example")
+    app.config["MAIL_URL"] = smtp.url
+    runner = app.test_cli_runner()
+    queued = runner.invoke(args=["mail", "digest", "--now", f"{date.today().isoformat()}T09:30:00+01:00"])
+    assert queued.exit_code == 0 and "1 digests queued" in queued.output
+    assert "1 sent" in runner.invoke(args=["mail", "send"]).output
+    [(recipients, received)] = smtp.messages
+    assert recipients == ["paul@durand.example"] and "sans numéro valable" in received.get_content()
+    bad = runner.invoke(args=["mail", "digest", "--now", "demain"])
+    assert bad.exit_code != 0 and "is not a date and time" in bad.output

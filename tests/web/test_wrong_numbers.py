@@ -58,17 +58,20 @@ def test_a_new_number_sends_the_debtor_back_to_the_queue(web, app_make, lost, db
     assert queue.claim_next(db, lost["campaign"].id, lost["agent"].id).id == debtor.id
 
 
-def test_the_client_reads_the_list_but_cannot_change_it_and_others_cannot_reach_it(web, app_make, lost):
-    client_user = app_make.user(Role.CLIENT, client_company=lost["company"])
-    web.login(client_user)
-    html = web.get(lost["url"] + "/").text
-    assert "Boulangerie Martin" in html and 'name="phone"' not in html
-    assert web.post(f"{lost['url']}/wrong-numbers/{lost['debtor'].id}", {"phone": "0612345678"}).status_code == 403
-
+def test_the_client_gives_a_number_itself_and_others_cannot_reach_it(web, app_make, lost, db):
     other_company = app_make.client_company(name="Autre client")
-    web.post("/logout")
     web.login(app_make.user(Role.CLIENT, client_company=other_company))
     assert web.get(lost["url"] + "/wrong-numbers", htmx=True).status_code == 404
+    assert web.post(f"{lost['url']}/wrong-numbers/{lost['debtor'].id}", {"phone": "0612345678"}).status_code == 404
+
+    client_user = app_make.user(Role.CLIENT, client_company=lost["company"])
+    web.post("/logout")
+    web.login(client_user)
+    html = web.get(lost["url"] + "/").text
+    assert "Boulangerie Martin" in html and 'name="phone"' in html
+    assert web.post(f"{lost['url']}/wrong-numbers/{lost['debtor'].id}", {"phone": "0612345678"}).status_code == 303
+    db.expire_all()
+    assert db.get(type(lost["debtor"]), lost["debtor"].id).queue_state.value == "ready"
 
     manager = app_make.user(Role.MANAGER)
     other_campaign = app_make.campaign(client_company=other_company)

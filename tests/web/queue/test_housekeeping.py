@@ -35,4 +35,5 @@ def test_the_worker_breaks_promises_past_due_in_running_campaigns_only(app, app_
 def test_housekeeping_the_retention_purge_and_the_mail_are_scheduled_on_the_worker():
     from app.worker import huey
 
-    assert {task.name for task in huey._registry.periodic_tasks} == {"queue_housekeeping", "purge_due", "send_mail"}
+    assert {task.name for task in huey._registry.periodic_tasks} == {"queue_housekeeping", "purge_due", "send_mail",
+                                                                     "send_digests"}
