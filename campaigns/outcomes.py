@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, calendar, clock, outcome_checks, priority, promises, queue, rules, taxonomy
+from . import audit, calendar, clock, outcome_checks, priority, promises, queue, rules, shift, taxonomy
 from .errors import N_, Conflict, NotFound
 from .models import (Callback, CallbackStatus, CallAttempt, Campaign, ContactResult, DebtorAccount, InvoiceMotive,
                      InvoiceStatus, PaymentMethod, Promise, QueueState)
@@ -65,6 +65,8 @@ class OutcomeInput:
     new_phone: str | None = None
     phone_dialled: str | None = None
     started_at: datetime | None = None
+    dial_ms: int | None = None          # when the agent dialled / hung up, ms after the card was shown
+    hang_up_ms: int | None = None
     request_key: str | None = None
     refused: bool = False
 
@@ -137,8 +139,10 @@ def record_outcome(session: Session, debtor_id: int, agent_id: int, outcome: Out
     elif outcome.callback is not None:
         kind = "callback"
     started = outcome.started_at if outcome.started_at and outcome.started_at <= now else now
+    dialled, hung_up = shift.timing(started, now, outcome.dial_ms, outcome.hang_up_ms)
     attempt = CallAttempt(campaign_id=campaign.id, debtor_id=debtor.id, agent_id=agent_id, started_at=started,
                           ended_at=now, duration_seconds=int((now - started).total_seconds()),
+                          dialled_at=dialled, hung_up_at=hung_up,
                           result=outcome.result, outcome=kind, phone_dialled=outcome.phone_dialled,
                           notes=outcome.notes, request_key=outcome.request_key)
     session.add(attempt)

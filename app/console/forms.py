@@ -97,6 +97,15 @@ def request_key(value: str | None) -> str | None:
     return value if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", value) else None
 
 
+def _offset(value: str | None) -> int | None:
+    """Milliseconds after the card was shown, as the console sends them (none if unreadable or absurd)."""
+    try:
+        ms = int(value or "")
+    except ValueError:
+        return None
+    return ms if 0 <= ms <= 86_400_000 else None
+
+
 def parse_outcome(form, started_at: datetime | None = None) -> ParsedOutcome:
     """Read the outcome form (a MultiDict) into an OutcomeInput, or field errors."""
     from campaigns.outcomes import (AlreadyPaidInput, CallbackInput, MotiveInput, OutcomeInput,
@@ -218,6 +227,7 @@ def parse_outcome(form, started_at: datetime | None = None) -> ParsedOutcome:
         new_phone=(form.get("new_phone", "").strip() or None) if choice == "wrong_number" else None,
         phone_dialled=form.get("phone_dialled") or None,
         started_at=started_at,
+        dial_ms=_offset(form.get("dial_ms")), hang_up_ms=_offset(form.get("hang_up_ms")),
         request_key=request_key(form.get("request_key")),
         refused=choice == "refusal",
     ))

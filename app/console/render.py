@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from campaigns import queue
+from campaigns import queue, shift
 from campaigns.models import Role
 from campaigns.money import decimal_string
 from campaigns.taxonomy import motives_for
@@ -128,6 +128,7 @@ def render_workspace(campaign, debtor, *, values=None, errors=None, notice=None,
         french_amount=french_amount, domain_message=domain_message,
         result_labels=RESULT_LABELS, explain_text=explain_text, oob=bool(htmx),
         message_kinds=MESSAGE_KIND, message_states=MESSAGE_STATUS, answer_labels=ANSWER_DECISION,
+        me=shift.current(db.session, current_user.id), states=shift.STATE_LABELS, reasons=shift.PAUSE_REASONS,
     )
     template = "console/_workspace.html" if htmx and not htmx.boosted else "console/campaign.html"
     response = make_response(render_template(template, **context), status)

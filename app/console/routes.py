@@ -5,7 +5,7 @@ from flask import abort, make_response, redirect, render_template, request, url_
 from flask_babel import gettext
 from flask_login import current_user
 
-from campaigns import outcomes, queue
+from campaigns import outcomes, queue, shift
 from campaigns.mail import preferences
 from campaigns.access import get_visible_campaign
 from campaigns.errors import Conflict, DomainError, NotFound, ValidationError
@@ -80,9 +80,32 @@ def next_debtor(campaign_id):
             queue.release(db.session, held.id, current_user.id)
         except Conflict:
             db.session.rollback()
+    if not shift.may_take_work(db.session, current_user.id):
+        db.session.commit()
+        return render_workspace(campaign, None, notice=gettext("You are on pause: choose “Ready” to be handed a debtor."))
+    shift.change(db.session, current_user.id, shift.READY, campaign_id=campaign.id)
     debtor = queue.claim_next(db.session, campaign.id, current_user.id)
     db.session.commit()
     return _after_change(campaign, debtor, asked=True)
+
+
+@bp.route("/campaigns/<int:campaign_id>/state", methods=["POST"])
+@roles_required(*WORKERS)
+def set_state(campaign_id):
+    """Ready, pause (with its reason), or the call's own steps (dial, hang-up) sent by the console."""
+    campaign = _campaign(campaign_id)
+    state = request.form.get("state", "")
+    debtor_id = request.form.get("debtor", type=int)
+    error = None
+    try:
+        shift.change(db.session, current_user.id, state, request.form.get("reason") or None,
+                     campaign_id=campaign.id, debtor_id=debtor_id if state in (shift.ON_CALL, shift.WRAP_UP) else None)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        error = domain_message(err)
+    return render_template("console/_shift.html", campaign=campaign, me=shift.current(db.session, current_user.id),
+                           states=shift.STATE_LABELS, reasons=shift.PAUSE_REASONS, error=error), 422 if error else 200
 
 
 @bp.route("/campaigns/<int:campaign_id>/debtors/<int:debtor_id>")
@@ -143,6 +166,7 @@ def renew(campaign_id, debtor_id):
     lost = None
     try:
         queue.renew_lease(db.session, debtor.id, current_user.id)
+        shift.heartbeat(db.session, current_user.id)
         db.session.commit()
     except Conflict as err:
         db.session.rollback()
@@ -197,6 +221,9 @@ def outcome(campaign_id, debtor_id):
         return render_workspace(campaign, _debtor(campaign, debtor_id), values=request.form,
                                 errors={"__all__": domain_message(err)}, status=422)
     db.session.commit()  # durable before the next debtor is shown
+    if not shift.may_take_work(db.session, current_user.id):     # paused during the call: no next card
+        return render_workspace(campaign, None, notice=gettext("Call recorded. You are on pause."))
+    shift.change(db.session, current_user.id, shift.READY, campaign_id=campaign.id)
     following = queue.claim_next(db.session, campaign.id, current_user.id)
     db.session.commit()
     if htmx:

@@ -10,4 +10,4 @@ bp = Blueprint("supervision", __name__, url_prefix="/campaigns/<int:campaign_id>
 # (registered earlier) already leads them elsewhere.
 campaign_link(bp, [Role.CLIENT, Role.MANAGER, Role.ADMIN], "supervision.dashboard")
 
-from . import answers, messages, notices, routes  # noqa: E402,F401
+from . import answers, floor, messages, notices, routes  # noqa: E402,F401

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from campaigns import client_answers, closing, mail, supervision
+from campaigns import client_answers, closing, mail, shift, supervision
 from campaigns.supervision import disputes as dispute_rules
 from campaigns.access import get_visible_campaign
 from campaigns.errors import Conflict, DomainError, NotFound
@@ -47,6 +47,7 @@ def _figures_context(campaign):
         "figures": figures,
         "quality": quality_lines(figures),
         "agents": supervision.agent_figures(session, campaign.id),
+        "production": shift.mission_times(session, campaign),
         "motives": motives,
         "weeks": weeks,
         "days": days,

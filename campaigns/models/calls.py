@@ -38,6 +38,9 @@ class CallAttempt(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_seconds: Mapped[int | None] = mapped_column()
+    # When the agent dialled and hung up (campaigns.shift): talk = dial → hang-up, wrap-up = hang-up → end.
+    dialled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hung_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result: Mapped[ContactResult] = mapped_column(str_enum(ContactResult, 16))
     # What the call produced beyond the contact result: promise, motive, callback, already_paid...
     outcome: Mapped[str | None] = mapped_column(sa.String(24))

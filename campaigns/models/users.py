@@ -33,6 +33,8 @@ class User(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The console's last sign of life (its lease renewal): a shift left open ends there (campaigns.shift).
+    last_heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The daily digest of what waits for them (campaigns.digest): on unless they turn it off.
     digest_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # Part of the session cookie's identity: raised at logout (and password change), it ends every session.

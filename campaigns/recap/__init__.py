@@ -1,7 +1,7 @@
 """The end-of-mission recap workbook (xlsxwriter, constant memory, streamed queries).
 
 ``write_recap(session, campaign_id, target)`` writes the seven sheets, in this order: Synthèse,
-Engagements, Litiges, Non joints, Factures, Appels, E-mails, Mises en demeure. ``write_enriched`` returns the client's own file
+Engagements, Litiges, Non joints, Factures, Appels, E-mails, Production, Mises en demeure. ``write_enriched`` returns the client's own file
 with the outcome columns appended (see enriched.py).
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import xlsxwriter
 from sqlalchemy.orm import Session
 
-from .. import audit, penalties
+from .. import audit, penalties, shift
 from ..models import Campaign, Invoice, utcnow
 from ..payment_references import grouped
 from ..supervision.purge import FINAL_RECAP_ACTION
@@ -22,7 +22,8 @@ from .cells import WORKBOOK_OPTIONS, Formats, SheetWriter
 from .enriched import write_enriched
 from .synthese import write_summary
 
-SHEETS = ("Synthèse", "Engagements", "Litiges", "Non joints", "Factures", "Appels", "E-mails", "Mises en demeure")
+SHEETS = ("Synthèse", "Engagements", "Litiges", "Non joints", "Factures", "Appels", "E-mails", "Production",
+          "Mises en demeure")
 
 ENGAGEMENTS = [("Code client", "text", 14), ("Société", "text", 32), ("Factures", "text", 28),
                ("Montant", "money", 15), ("Date promise", "date", 13), ("Moyen de paiement", "text", 16),
@@ -48,6 +49,9 @@ APPELS = [("Date et heure", "datetime", 16), ("Agent", "text", 20), ("Code clien
 EMAILS = [("Date et heure", "datetime", 16), ("Code client", "text", 14), ("Débiteur", "text", 30),
           ("E-mail", "text", 26), ("Destinataires", "text", 34), ("Objet", "text", 50), ("Statut", "text", 20),
           ("Réponse du serveur", "text", 40)]
+PRODUCTION = [("Jour", "date", 12), ("Négociateur", "text", 24), ("Appels", "int", 9), ("Appels aboutis", "int", 12),
+              ("Promesses", "int", 11), ("Temps connecté (min)", "int", 14), ("Conversation (min)", "int", 14),
+              ("Post-appel (min)", "int", 13), ("Taux d'occupation", "text", 13), ("Aboutis par heure", "text", 13)]
 
 MISES_EN_DEMEURE = [("Code client", "text", 14), ("Société", "text", 30), ("Référence", "text", 14),
                     ("Rédigée le", "date", 12), ("Signée par", "text", 26), ("Principal", "money", 15),
@@ -139,6 +143,16 @@ def write_recap(session: Session, campaign_id: int, target, final: bool = False,
                      L.label(L.MESSAGE_STATUS, status), error))
     sheet.finish()
     totals["E-mails"] = sheet.row - 1
+
+    # The production per negotiator and day (campaigns.shift); pauses and their reasons stay internal.
+    sheet = SheetWriter(workbook, formats, "Production", PRODUCTION)
+    sheet.header()
+    for day, t in shift.production(session, campaign, now):
+        sheet.write((day, t.name, t.calls, t.completed, t.promises, round(t.logged / 60), round(t.talk / 60),
+                     round(t.wrap_up / 60), f"{t.occupancy:.0%}".replace("%", " %") if t.occupancy is not None else None,
+                     f"{t.completed_per_hour:.1f}".replace(".", ",") if t.completed_per_hour is not None else None))
+    sheet.finish()
+    totals["Production"] = sheet.row - 1
 
     sheet = SheetWriter(workbook, formats, "Mises en demeure", MISES_EN_DEMEURE)
     sheet.header()

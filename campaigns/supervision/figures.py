@@ -40,7 +40,7 @@ from ..models import (
 )
 from .. import clock, states
 from ..money import decimal_string
-from .sqlhelp import day_of, epoch_seconds
+from .sqlhelp import day_of
 from .wrong_numbers import to_find
 
 COMPLETED_RESULTS = (ContactResult.RIGHT_PARTY, ContactResult.REFUSAL)
@@ -71,16 +71,12 @@ class AgentRow:
     promised_cents: int = 0
     talk_seconds: int = 0
     timed_calls: int = 0
-    active_seconds: int = 0
 
     @property
     def average_call_seconds(self) -> float | None:
+        """Handling time per call (card shown → save); talk, wrap-up and the pace per logged hour are
+        campaigns.shift's."""
         return self.talk_seconds / self.timed_calls if self.timed_calls else None
-
-    @property
-    def calls_per_hour(self) -> float | None:
-        """Calls per hour of activity (first to last call of each day worked)."""
-        return self.calls * 3600 / self.active_seconds if self.active_seconds else None
 
 
 MONEY_FIELDS = ("amount_placed_cents", "outstanding_now_cents", "amount_worked_cents", "amount_reached_cents",
@@ -476,7 +472,7 @@ def completed_calls_by_day(session: Session, campaign_id: int) -> list[tuple[dat
 
 
 def agent_figures(session: Session, campaign_id: int) -> list[AgentRow]:
-    """Per agent: calls, contacts, promises, amount promised, average call time and calls per hour."""
+    """Per agent: calls, contacts, promises, amount promised and average handling time."""
     agents: dict[int | None, AgentRow] = {}
 
     def row(agent_id, name):
@@ -490,18 +486,6 @@ def agent_figures(session: Session, campaign_id: int) -> list[AgentRow]:
     ):
         r = row(agent_id, name)
         r.calls, r.contacts, r.talk_seconds, r.timed_calls = int(calls), int(contacts), int(talk or 0), int(timed)
-
-    day = day_of(session, a.started_at, clock.zone(session.get(Campaign, campaign_id)).key)
-    spans = sa.select(
-        a.agent_id.label("agent_id"),
-        (sa.func.max(epoch_seconds(session, sa.func.coalesce(a.ended_at, a.started_at)))
-         - sa.func.min(epoch_seconds(session, a.started_at))).label("span"),
-    ).where(a.campaign_id == campaign_id).group_by(a.agent_id, day).subquery()
-    for agent_id, span in session.execute(
-        sa.select(spans.c.agent_id, sa.func.sum(spans.c.span)).group_by(spans.c.agent_id)
-    ):
-        if agent_id in agents:
-            agents[agent_id].active_seconds = int(span or 0)
 
     for agent_id, name, count, amount in session.execute(
         sa.select(Promise.agent_id, User.name, sa.func.count(),

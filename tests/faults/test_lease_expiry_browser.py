@@ -53,7 +53,8 @@ def test_a_debtor_left_open_in_a_closed_browser_goes_to_the_next_agent_once_the_
     bruno_page = new_context().new_page()
     log_in(bruno_page, server, bruno)
     start_calling(bruno_page, server, campaign)
-    expect(bruno_page.locator("#outcome-form")).to_have_count(0)  # Alice's lease still runs
+    expect(bruno_page.locator("#queue-empty")).to_be_visible()     # answered: Alice's lease still runs
+    expect(bruno_page.locator("#outcome-form")).to_have_count(0)
     expect(bruno_page.get_by_text("Société Alpha")).to_have_count(0)
 
     the_lease_expires(server, debtor)

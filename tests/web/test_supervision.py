@@ -116,7 +116,8 @@ def test_the_export_command_writes_the_recap(app, app_make, disputed, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Montant dû 1200.00" in result.output
     assert openpyxl.load_workbook(out).sheetnames == ["Synthèse", "Engagements", "Litiges", "Non joints",
-                                                      "Factures", "Appels", "E-mails", "Mises en demeure"]
+                                                      "Factures", "Appels", "E-mails", "Production",
+                                                      "Mises en demeure"]
     missing = app.test_cli_runner().invoke(args=["campaign", "export", "9999", str(out)])
     assert missing.exit_code != 0 and "No campaign 9999" in missing.output
 

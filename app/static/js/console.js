@@ -23,6 +23,19 @@
     lastActivity = Date.now();
     var el = event.target;
     if (event.key === "Escape" && typing(el)) { el.blur(); return; }
+    // Search results: the arrow keys move from the search field through the results; Enter opens one.
+    if ((event.key === "ArrowDown" || event.key === "ArrowUp") && el &&
+        (el.type === "search" || (el.closest && el.closest(".search-results")))) {
+      var results = Array.prototype.slice.call(document.querySelectorAll(".search-results .results button"));
+      if (results.length) {
+        event.preventDefault();
+        var at = results.indexOf(el);
+        var next = event.key === "ArrowDown" ? Math.min(at + 1, results.length - 1) : at - 1;
+        if (next < 0) { var box = document.querySelector("input[type=search]"); if (box) { box.focus(); } }
+        else { results[next].focus(); }
+      }
+      return;
+    }
     if (event.key === "Enter" && el && el.form && el.form.id === "outcome-form" &&
         (el.type === "radio" || el.type === "checkbox")) {
       event.preventDefault();
@@ -134,6 +147,74 @@
       failedElt = null;
     }
   });
+
+  // The call's timing: card shown → dial (the number's link, key "a") → hang-up (key "h", or the first result
+  // key after dialling) → save. The offsets go with the saved form; the state goes to the server at once,
+  // for the supervisor's live view (campaigns.shift).
+  var call = { shownAt: null, dialAt: null, hangAt: null };
+  function cardShown() {
+    var form = document.getElementById("outcome-form");
+    call = { shownAt: form ? performance.now() : null, dialAt: null, hangAt: null };
+    var timer = document.getElementById("call-timer");
+    if (timer) { timer.hidden = true; }
+  }
+  function csrf() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"]; } catch (e) { return null; }
+  }
+  function sendState(state) {
+    var bar = document.getElementById("shift");
+    var space = document.getElementById("workspace");
+    if (!bar || !bar.dataset.stateUrl || !window.htmx) { return; }
+    window.htmx.ajax("POST", bar.dataset.stateUrl, { target: "#shift", swap: "outerHTML",
+      values: { state: state, debtor: space ? space.dataset.debtor || "" : "" }, headers: { "X-CSRFToken": csrf() } });
+  }
+  function setOffset(id, at) {
+    var field = document.getElementById(id);
+    if (field && call.shownAt !== null) { field.value = String(Math.max(0, Math.round(at - call.shownAt))); }
+  }
+  function dial() {
+    if (call.shownAt === null || call.dialAt !== null) { return; }
+    call.dialAt = performance.now();
+    setOffset("dial_ms", call.dialAt);
+    var timer = document.getElementById("call-timer");
+    if (timer) { timer.hidden = false; }
+    sendState("on_call");
+  }
+  function hangUp() {
+    if (call.dialAt === null || call.hangAt !== null) { return; }
+    call.hangAt = performance.now();
+    setOffset("hang_up_ms", call.hangAt);
+    sendState("wrap_up");
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest('#card a[href^="tel:"], #card a[href^="sip:"]');
+    if (link) { dial(); }
+  });
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (typing(el) || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var key = event.key.toLowerCase();
+    if (key === "h") { event.preventDefault(); hangUp(); return; }
+    if (call.dialAt !== null && document.querySelector('#outcome-form [data-key="' + key + '"]')) { hangUp(); }
+  }, true);
+  document.addEventListener("DOMContentLoaded", cardShown);
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.elt && event.detail.elt.id === "workspace") { cardShown(); }
+  });
+  function clocks() {
+    var bar = document.getElementById("shift");
+    var out = bar && bar.querySelector("[data-shift-clock]");
+    if (out && bar.dataset.since) {
+      var s = Math.max(0, Math.round((Date.now() - new Date(bar.dataset.since).getTime()) / 1000));
+      out.textContent = Math.floor(s / 60) + " min " + String(s % 60).padStart(2, "0") + " s";
+    }
+    var timer = document.getElementById("call-timer");
+    if (timer && call.dialAt !== null) {
+      var t = Math.round(((call.hangAt || performance.now()) - call.dialAt) / 1000);
+      timer.textContent = Math.floor(t / 60) + ":" + String(t % 60).padStart(2, "0");
+    }
+  }
+  setInterval(clocks, 1000);
 
   // Lease countdown and renewal while the agent is active.
   function tick() {

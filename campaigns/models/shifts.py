@@ -1,0 +1,23 @@
+"""An agent's shift: each change of state (ready, on a call, wrap-up, pause with its reason, logged out),
+stamped when it happens (``campaigns.shift``)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, UTCDateTime, utcnow
+
+
+class AgentStateChange(Base):
+    __tablename__ = "agent_state_changes"
+    __table_args__ = (sa.Index("ix_agent_state_changes_agent_at", "agent_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(sa.String(12))      # campaigns.shift.STATES
+    reason: Mapped[str | None] = mapped_column(sa.String(20))  # a pause's reason (campaigns.shift.PAUSE_REASONS)
+    debtor_id: Mapped[int | None] = mapped_column()         # the debtor of a call (for the live view)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

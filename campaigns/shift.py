@@ -1,0 +1,261 @@
+"""An agent's shift: its states, stamped as they change, and the times derived from them and from the calls.
+
+States: ready (waiting for a debtor), on a call (dialled), wrap-up (hung up, the card not saved yet), pause
+(with a reason), logged out. A paused or logged-out agent is handed no debtor.
+
+Timing events of a call (defined once, used everywhere): card shown → dial → hang-up → save.
+- talk time = dial → hang-up; wrap-up = hang-up → save; handling time = card shown → save;
+- logged time runs from ready to logout, or to the console's last heartbeat when the browser was closed;
+- occupancy = (talk + wrap-up) / logged; completed calls per logged hour.
+The figures of a day live in ``day_times`` (used by the live view, the dashboard and the recap).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from . import clock
+from .errors import N_, DomainError
+from .models import AgentStateChange, CallAttempt, Campaign, User
+from .supervision.figures import COMPLETED_CALL
+
+READY, ON_CALL, WRAP_UP, PAUSE, LOGGED_OUT = "ready", "on_call", "wrap_up", "pause", "logged_out"
+STATES = (READY, ON_CALL, WRAP_UP, PAUSE, LOGGED_OUT)
+STATE_LABELS = {READY: N_("Ready"), ON_CALL: N_("On a call"), WRAP_UP: N_("Wrap-up"), PAUSE: N_("On pause"),
+                LOGGED_OUT: N_("Logged out")}
+PAUSE_REASONS = {"break": N_("Break"), "lunch": N_("Lunch"), "training": N_("Training"),
+                 "technical": N_("Technical problem"), "briefing": N_("Briefing")}
+# A console that has not renewed its lease for this long is taken as closed: its shift ended at the last sign.
+HEARTBEAT_GRACE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Current:
+    state: str
+    reason: str | None
+    since: datetime | None
+    campaign_id: int | None = None
+    debtor_id: int | None = None
+
+
+def current(session: Session, agent_id: int) -> Current:
+    """The agent's state now (logged out before any change)."""
+    row = session.execute(sa.select(AgentStateChange).where(AgentStateChange.agent_id == agent_id)
+                          .order_by(AgentStateChange.at.desc(), AgentStateChange.id.desc()).limit(1)).scalar()
+    if row is None:
+        return Current(LOGGED_OUT, None, None)
+    return Current(row.state, row.reason, row.at, row.campaign_id, row.debtor_id)
+
+
+def change(session: Session, agent_id: int, state: str, reason: str | None = None, campaign_id: int | None = None,
+           debtor_id: int | None = None, now: datetime | None = None) -> Current:
+    """Stamp a new state (nothing when it is the current one already)."""
+    if state not in STATES:
+        raise DomainError(N_("Unknown agent state."), field="state")
+    if state == PAUSE and reason not in PAUSE_REASONS:
+        raise DomainError(N_("Choose the reason for the pause."), field="reason")
+    if state != PAUSE:
+        reason = None
+    now = clock.now(now)
+    was = current(session, agent_id)
+    if (was.state, was.reason, was.debtor_id) == (state, reason, debtor_id) and (
+            campaign_id is None or was.campaign_id == campaign_id):
+        return was
+    session.add(AgentStateChange(agent_id=agent_id, campaign_id=campaign_id or was.campaign_id, state=state,
+                                 reason=reason, debtor_id=debtor_id, at=now))
+    heartbeat(session, agent_id, now)
+    session.flush()
+    return Current(state, reason, now, campaign_id or was.campaign_id, debtor_id)
+
+
+def heartbeat(session: Session, agent_id: int, now: datetime | None = None) -> None:
+    session.execute(sa.update(User).where(User.id == agent_id).values(last_heartbeat_at=clock.now(now))
+                    .execution_options(synchronize_session=False))
+
+
+def may_take_work(session: Session, agent_id: int) -> bool:
+    """A paused agent is handed no debtor (one who never chose a state is taken as ready)."""
+    return current(session, agent_id).state != PAUSE
+
+
+def timing(started_at: datetime, saved_at: datetime, dial_ms: int | None, hang_up_ms: int | None
+           ) -> tuple[datetime | None, datetime | None]:
+    """Dial and hang-up moments from the console's offsets (milliseconds after the card was shown), kept
+    between the card shown and the save, the hang-up never before the dial."""
+    def moment(ms):
+        if ms is None or ms < 0:
+            return None
+        return min(started_at + timedelta(milliseconds=ms), saved_at)
+    dialled, hung_up = moment(dial_ms), moment(hang_up_ms)
+    if dialled is None:
+        return None, None
+    if hung_up is None or hung_up < dialled:
+        hung_up = saved_at            # saved without hanging up first: the call ran to the save
+    return dialled, hung_up
+
+
+@dataclass
+class AgentTimes:
+    """One agent's day (seconds)."""
+    agent_id: int
+    name: str
+    logged: float = 0.0
+    paused: dict[str, float] = field(default_factory=dict)
+    talk: float = 0.0
+    wrap_up: float = 0.0
+    handling: float = 0.0
+    calls: int = 0
+    completed: int = 0
+    promises: int = 0
+
+    @property
+    def occupancy(self) -> float | None:
+        return (self.talk + self.wrap_up) / self.logged if self.logged else None
+
+    @property
+    def completed_per_hour(self) -> float | None:
+        return self.completed / (self.logged / 3600) if self.logged >= 60 else None
+
+    @property
+    def pause_total(self) -> float:
+        return sum(self.paused.values())
+
+
+def _intervals(changes: list[tuple], start: datetime, end: datetime, last_heartbeat: datetime | None):
+    """(state, reason, from, to) of each state within [start, end); the open one ends at the heartbeat."""
+    out = []
+    for i, (state, reason, at) in enumerate(changes):
+        to = changes[i + 1][2] if i + 1 < len(changes) else end
+        if i + 1 == len(changes) and state != LOGGED_OUT and last_heartbeat is not None:
+            to = min(to, max(at, last_heartbeat + HEARTBEAT_GRACE))
+        lo, hi = max(at, start), min(to, end)
+        if hi > lo:
+            out.append((state, reason, lo, hi))
+    return out
+
+
+def day_times(session: Session, campaign: Campaign, day: date, now: datetime | None = None,
+              agent_ids: list[int] | None = None) -> list[AgentTimes]:
+    """Every agent's times on ``day`` (the campaign's calendar day) in this campaign."""
+    start = clock.morning(campaign, day, 0)
+    return times_between(session, campaign, start, start + timedelta(days=1), now, agent_ids)
+
+
+def times_between(session: Session, campaign: Campaign, start: datetime, end: datetime,
+                  now: datetime | None = None, agent_ids: list[int] | None = None) -> list[AgentTimes]:
+    """Every agent's times between two moments in this campaign (the whole mission, a day)."""
+    from .models import Promise, campaign_agents
+    now = clock.now(now)
+    end = min(end, now)
+    if agent_ids is None:
+        agent_ids = list(session.scalars(sa.select(campaign_agents.c.user_id)
+                                         .where(campaign_agents.c.campaign_id == campaign.id)))
+    users = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(agent_ids)))} if agent_ids else {}
+    times = {i: AgentTimes(i, users[i].name) for i in agent_ids if i in users}
+    rows = defaultdict(list)
+    before = (sa.select(AgentStateChange.agent_id, sa.func.max(AgentStateChange.at).label("at"))
+              .where(AgentStateChange.agent_id.in_(list(times)), AgentStateChange.at < start)
+              .group_by(AgentStateChange.agent_id).subquery())
+    for agent_id, state, reason, at, campaign_id in session.execute(
+            sa.select(AgentStateChange.agent_id, AgentStateChange.state, AgentStateChange.reason, AgentStateChange.at,
+                      AgentStateChange.campaign_id)
+            .outerjoin(before, sa.and_(before.c.agent_id == AgentStateChange.agent_id, before.c.at == AgentStateChange.at))
+            .where(AgentStateChange.agent_id.in_(list(times)),
+                   sa.or_(AgentStateChange.at >= start, before.c.at.is_not(None)), AgentStateChange.at < end)
+            .order_by(AgentStateChange.agent_id, AgentStateChange.at, AgentStateChange.id)):
+        # Time given to another campaign is not this one's: counted as logged out here.
+        rows[agent_id].append((state if campaign_id in (None, campaign.id) else LOGGED_OUT, reason, at))
+    for agent_id, t in times.items():
+        for state, reason, lo, hi in _intervals(rows.get(agent_id, []), start, end, users[agent_id].last_heartbeat_at):
+            seconds = (hi - lo).total_seconds()
+            if state != LOGGED_OUT:
+                t.logged += seconds
+            if state == PAUSE:
+                t.paused[reason or ""] = t.paused.get(reason or "", 0.0) + seconds
+    for agent_id, started, ended, dialled, hung_up, completed in session.execute(
+            sa.select(CallAttempt.agent_id, CallAttempt.started_at, CallAttempt.ended_at, CallAttempt.dialled_at,
+                      CallAttempt.hung_up_at, COMPLETED_CALL)
+            .where(CallAttempt.campaign_id == campaign.id, CallAttempt.agent_id.in_(list(times)),
+                   CallAttempt.started_at >= start, CallAttempt.started_at < end)):
+        t = times[agent_id]
+        t.calls += 1
+        t.completed += 1 if completed else 0
+        if ended is not None:
+            t.handling += (ended - started).total_seconds()
+        if dialled is not None and hung_up is not None:
+            t.talk += (hung_up - dialled).total_seconds()
+            if ended is not None:
+                t.wrap_up += max((ended - hung_up).total_seconds(), 0.0)
+    for agent_id, count in session.execute(
+            sa.select(Promise.agent_id, sa.func.count()).where(
+                Promise.campaign_id == campaign.id, Promise.agent_id.in_(list(times)),
+                Promise.created_at >= start, Promise.created_at < end).group_by(Promise.agent_id)):
+        times[agent_id].promises = int(count)
+    return sorted(times.values(), key=lambda t: t.name)
+
+
+@dataclass
+class FloorRow:
+    """One agent on the supervisor's live view."""
+    times: AgentTimes
+    state: str
+    reason: str | None
+    since: datetime | None
+    debtor_id: int | None
+    debtor_name: str | None
+
+
+def floor(session: Session, campaign: Campaign, now: datetime | None = None) -> list[FloorRow]:
+    """Each agent of the campaign: its state and time in it, the debtor it holds, and its day so far."""
+    from .models import DebtorAccount
+    now = clock.now(now)
+    times = day_times(session, campaign, clock.today(campaign, now), now)
+    ids = [t.agent_id for t in times]
+    if not ids:
+        return []
+    latest = (sa.select(AgentStateChange.agent_id, sa.func.max(AgentStateChange.id).label("id"))
+              .where(AgentStateChange.agent_id.in_(ids)).group_by(AgentStateChange.agent_id).subquery())
+    states = {row.agent_id: row for row in session.execute(
+        sa.select(AgentStateChange.agent_id, AgentStateChange.state, AgentStateChange.reason, AgentStateChange.at)
+        .join(latest, latest.c.id == AgentStateChange.id))}
+    held = {agent_id: (debtor_id, name) for agent_id, debtor_id, name in session.execute(
+        sa.select(DebtorAccount.leased_by_id, DebtorAccount.id,
+                  sa.func.coalesce(DebtorAccount.company_name, DebtorAccount.customer_code))
+        .where(DebtorAccount.campaign_id == campaign.id, DebtorAccount.leased_by_id.in_(ids),
+               DebtorAccount.lease_expires_at > now))}
+    users = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(ids)))}
+    rows = []
+    for t in times:
+        s = states.get(t.agent_id)
+        state = s.state if s else LOGGED_OUT
+        beat = users[t.agent_id].last_heartbeat_at
+        if state != LOGGED_OUT and beat is not None and now - beat > HEARTBEAT_GRACE:
+            state = LOGGED_OUT          # the browser was closed without logging out
+        debtor_id, name = held.get(t.agent_id, (None, None))
+        rows.append(FloorRow(t, state, s.reason if s else None, s.at if s else None, debtor_id, name))
+    return rows
+
+
+def production(session: Session, campaign: Campaign, now: datetime | None = None) -> list[tuple[date, AgentTimes]]:
+    """Per day worked and per agent, what the client sees of the production (no pause reasons)."""
+    now = clock.now(now)
+    first = session.scalar(sa.select(sa.func.min(CallAttempt.started_at)).where(CallAttempt.campaign_id == campaign.id))
+    if first is None:
+        return []
+    zone = clock.zone(campaign)
+    day, last = first.astimezone(zone).date(), clock.today(campaign, now)
+    rows = []
+    while day <= last:
+        rows += [(day, t) for t in day_times(session, campaign, day, now) if t.calls or t.logged]
+        day += timedelta(days=1)
+    return rows
+
+
+def mission_times(session: Session, campaign: Campaign, now: datetime | None = None) -> dict[int, AgentTimes]:
+    """Each agent's times over the whole mission, by agent id."""
+    start = datetime(2000, 1, 1, tzinfo=clock.now().tzinfo)
+    return {t.agent_id: t for t in times_between(session, campaign, start, clock.now(now) + timedelta(seconds=1), now)}

@@ -1,0 +1,57 @@
+"""The supervisor watches two negotiators working at once; a paused negotiator is handed nobody."""
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from campaigns.models import CallAttempt, Role
+from tests.factories import WebClient
+
+
+def agent_client(app, user):
+    client = WebClient(app.test_client(), app)
+    client.login(user)
+    return client
+
+
+def test_the_live_view_shows_two_agents_at_work_and_a_pause(app, app_make, web, db):
+    nadia, karim = app_make.user(Role.AGENT, name="Nadia"), app_make.user(Role.AGENT, name="Karim")
+    campaign = app_make.campaign(agents=[nadia, karim])
+    first, second = app_make.debtor(campaign, company_name="Garage Lopez"), app_make.debtor(campaign, company_name="Boulangerie Petit")
+    n, k = agent_client(app, nadia), agent_client(app, karim)
+    base = f"/console/campaigns/{campaign.id}"
+    page_n = n.post(f"{base}/next", htmx=True).get_data(as_text=True)
+    page_k = k.post(f"{base}/next", htmx=True).get_data(as_text=True)
+    held_n = int(re.search(r'data-debtor="(\d+)"', page_n).group(1))
+    held_k = int(re.search(r'data-debtor="(\d+)"', page_k).group(1))
+    assert {held_n, held_k} == {first.id, second.id}
+    assert n.post(f"{base}/state", {"state": "on_call", "debtor": held_n}, htmx=True).status_code == 200
+    shown = datetime.fromisoformat(re.search(r'name="started_at" value="([^"]+)"', page_n).group(1))
+    started = (shown - timedelta(seconds=60)).isoformat()          # the card was shown a minute ago
+    saved = n.post(f"{base}/debtors/{held_n}/outcome", {"outcome": "no_answer", "started_at": started,
+                                                          "dial_ms": "3000", "hang_up_ms": "25000"}, htmx=True)
+    assert saved.status_code == 200
+    assert k.post(f"{base}/state", {"state": "pause", "reason": "lunch"}, htmx=True).status_code == 200
+
+    web.login(app_make.user(Role.MANAGER))
+    floor = html.unescape(web.get(f"/campaigns/{campaign.id}/supervision/floor", htmx=True).get_data(as_text=True))
+    row_n = floor[floor.index(f'id="agent-{nadia.id}"'):]
+    row_n = row_n[:row_n.index("</tr>")]
+    row_k = floor[floor.index(f'id="agent-{karim.id}"'):]
+    row_k = row_k[:row_k.index("</tr>")]
+    assert "Prêt" in row_n and re.search(r'<td class="num">1</td>', row_n)       # ready again, one call
+    assert "En pause · Déjeuner" in row_k
+    assert ("Garage Lopez" in row_k) or ("Boulangerie Petit" in row_k)          # Karim still holds his debtor
+    attempt = db.scalar(sa.select(CallAttempt).where(CallAttempt.agent_id == nadia.id))
+    assert attempt.dialled_at is not None and (attempt.hung_up_at - attempt.dialled_at).total_seconds() == 22
+
+    # Paused, Karim asks for the next debtor: nobody is handed out, and the console says why.
+    answer = html.unescape(k.post(f"{base}/next", htmx=True).get_data(as_text=True))
+    assert "Vous êtes en pause" in answer and "data-debtor=" not in answer
+    assert "Déjeuner" in k.get(base).get_data(as_text=True)
+    assert k.post(f"{base}/state", {"state": "pause"}, htmx=True).status_code == 422        # a pause needs its reason
+    assert web.get(f"/campaigns/{campaign.id}/supervision/floor").status_code == 200
+    assert n.get(f"/campaigns/{campaign.id}/supervision/floor").status_code == 403
