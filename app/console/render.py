@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from campaigns import queue, shift
+from campaigns import agenda, queue, shift
 from campaigns.models import Role
 from campaigns.money import decimal_string
 from campaigns.taxonomy import motives_for
@@ -105,6 +105,15 @@ def french_amount(cents: int) -> str:
     return decimal_string(cents).replace(".", ",")
 
 
+AGENDA_KINDS = {agenda.PERSONAL: _l("my callback"), agenda.TEAM: _l("team callback"),
+                agenda.BROKEN: _l("promise broken today")}
+
+
+def agenda_context(campaign, now) -> dict:
+    return dict(agenda=agenda.today(db.session, campaign, current_user.id, now), agenda_now=now,
+                agenda_kinds=AGENDA_KINDS)
+
+
 def render_workspace(campaign, debtor, *, values=None, errors=None, notice=None, conflict=None,
                      status=200, asked=False):
     """The workspace (card + outcome panel + lease + counter), in the page or alone for htmx."""
@@ -129,6 +138,7 @@ def render_workspace(campaign, debtor, *, values=None, errors=None, notice=None,
         result_labels=RESULT_LABELS, explain_text=explain_text, oob=bool(htmx),
         message_kinds=MESSAGE_KIND, message_states=MESSAGE_STATUS, answer_labels=ANSWER_DECISION,
         me=shift.current(db.session, current_user.id), states=shift.STATE_LABELS, reasons=shift.PAUSE_REASONS,
+        **agenda_context(campaign, now),
     )
     template = "console/_workspace.html" if htmx and not htmx.boosted else "console/campaign.html"
     response = make_response(render_template(template, **context), status)

@@ -16,7 +16,7 @@ from ..errors import domain_message
 from ..extensions import db, htmx
 from . import bp, reads
 from .forms import parse_outcome
-from .render import render_workspace, domain_field
+from .render import agenda_context, render_workspace, domain_field
 
 WORKERS = (Role.AGENT, Role.MANAGER, Role.ADMIN)
 
@@ -64,6 +64,9 @@ def campaign(campaign_id):
     """The calling screen: the debtor the agent holds, or the button that claims the next one."""
     campaign = _campaign(campaign_id)
     debtor = reads.current_lease(db.session, campaign.id, current_user.id)
+    if current_user.role is Role.AGENT and shift.current(db.session, current_user.id).state == shift.LOGGED_OUT:
+        shift.change(db.session, current_user.id, shift.READY, campaign_id=campaign.id)   # the shift starts
+        db.session.commit()
     return render_workspace(campaign, debtor)
 
 
@@ -87,6 +90,17 @@ def next_debtor(campaign_id):
     debtor = queue.claim_next(db.session, campaign.id, current_user.id)
     db.session.commit()
     return _after_change(campaign, debtor, asked=True)
+
+
+@bp.route("/campaigns/<int:campaign_id>/agenda")
+@roles_required(*WORKERS)
+def agenda(campaign_id):
+    """Today's agenda alone (refreshed every minute by the console)."""
+    campaign = _campaign(campaign_id)
+    response = make_response(render_template("console/_agenda.html", campaign=campaign,
+                                              **agenda_context(campaign, reads.utcnow())))
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.route("/campaigns/<int:campaign_id>/state", methods=["POST"])
