@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
+from campaigns import shortcuts
+from campaigns.money import format_eur
 from campaigns.models import ContactResult, PaymentMethod
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -56,19 +58,6 @@ class ParsedOutcome:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def parse_date(text: str | None) -> date | None:
-    """'2026-11-03' (date inputs) or '03/11/2026' (typed the French way); None when empty."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
 def parse_amount(text: str | None) -> int | None:
     """'12 480,00', '12480.5', '12 480 €' -> cents; None when empty. Never a float."""
     text = (text or "").strip().replace("€", "")
@@ -106,12 +95,13 @@ def _offset(value: str | None) -> int | None:
     return ms if 0 <= ms <= 86_400_000 else None
 
 
-def parse_outcome(form, started_at: datetime | None = None) -> ParsedOutcome:
+def parse_outcome(form, started_at: datetime | None = None, today: date | None = None) -> ParsedOutcome:
     """Read the outcome form (a MultiDict) into an OutcomeInput, or field errors."""
     from campaigns.outcomes import (AlreadyPaidInput, CallbackInput, MotiveInput, OutcomeInput,
                                     PromiseInput)
 
     errors: dict[str, str] = {}
+    today = today or datetime.now(PARIS).date()
     choice = form.get("outcome", "")
     if choice in DIRECT_RESULTS:
         result = ContactResult(choice)
@@ -126,9 +116,9 @@ def parse_outcome(form, started_at: datetime | None = None) -> ParsedOutcome:
 
     def date_field(name, required=False):
         try:
-            value = parse_date(form.get(name))
+            value = shortcuts.day(form.get(name), today)
         except ValueError:
-            errors[name] = _l("Enter a date as dd/mm/yyyy.")
+            errors[name] = _l("Enter a date as dd/mm/yyyy (or 15/12, +7, lun).")
             return None
         if value is None and required:
             errors[name] = _l("Enter a date.")
@@ -166,9 +156,20 @@ def parse_outcome(form, started_at: datetime | None = None) -> ParsedOutcome:
                     instalments.append((when, cents))
             if not instalments and "plan_date_1" not in errors:
                 errors["plan_date_1"] = _l("Enter at least one instalment.")
+            promised = amount_field("promise_amount")
+            if instalments and promised is not None and sum(c for _, c in instalments) != promised:
+                errors["plan_date_1"] = _l("The instalments add up to %(sum)s, not the %(promised)s promised.",
+                                           sum=format_eur(sum(c for _, c in instalments)), promised=format_eur(promised))
             promise = PromiseInput(promised_date=None, amount_cents=None, method=method,
                                    invoice_ids=invoice_ids, instalments=instalments,
                                    waive_penalties_until=date_field("promise_waive_until"))
+        elif shortcuts.plan(form.get("promise_date"), today):
+            # "3x15/12": three monthly instalments from 15 December, the promised amount split to the cent.
+            count, first = shortcuts.plan(form.get("promise_date"), today)
+            total = amount_field("promise_amount", required=True)
+            instalments = list(zip(shortcuts.monthly(first, count), shortcuts.split(total, count))) if total else []
+            promise = PromiseInput(promised_date=None, amount_cents=None, method=method, invoice_ids=invoice_ids,
+                                   instalments=instalments, waive_penalties_until=date_field("promise_waive_until"))
         else:
             promise = PromiseInput(promised_date=date_field("promise_date", required=True),
                                    amount_cents=amount_field("promise_amount"),
@@ -194,14 +195,17 @@ def parse_outcome(form, started_at: datetime | None = None) -> ParsedOutcome:
 
     callback = None
     if form.get("callback_on"):
-        when = date_field("callback_date", required=True)
-        hour = form.get("callback_time", "").strip()
+        when = date_field("callback_date")
         try:
-            at = time.fromisoformat(hour) if hour else None
+            at = shortcuts.clock_time(form.get("callback_time"))
         except ValueError:
             at = None
+        if when is None and at is not None and "callback_date" not in errors:
+            # No date: the next time it is that hour (today if still to come, else tomorrow).
+            now_here = datetime.now(PARIS)
+            when = today if (today > now_here.date() or at > now_here.time()) else today + timedelta(days=1)
         if at is None:
-            errors["callback_time"] = _l("Enter a time as hh:mm.")
+            errors["callback_time"] = _l("Enter a time as hh:mm (or 10, 1430).")
         if when and at:
             callback = CallbackInput(due_at=datetime.combine(when, at, PARIS),
                                      personal=form.get("callback_scope", "personal") != "team",

@@ -5,7 +5,7 @@ from flask import abort, make_response, redirect, render_template, request, url_
 from flask_babel import gettext
 from flask_login import current_user
 
-from campaigns import outcomes, queue, shift
+from campaigns import clock, outcomes, queue, shift
 from campaigns.mail import preferences
 from campaigns.access import get_visible_campaign
 from campaigns.errors import Conflict, DomainError, NotFound, ValidationError
@@ -212,7 +212,7 @@ def outcome(campaign_id, debtor_id):
     """Enregistrer et suivant: the outcome is committed, then the next debtor is claimed and shown."""
     campaign = _campaign(campaign_id)
     debtor = _debtor(campaign, debtor_id)
-    parsed = parse_outcome(request.form, started_at=_started_at())
+    parsed = parse_outcome(request.form, started_at=_started_at(), today=clock.today(campaign))
     if parsed.errors:
         return render_workspace(campaign, debtor, values=request.form,
                                 errors={k: str(v) for k, v in parsed.errors.items()}, status=422)

@@ -30,6 +30,7 @@ def test_the_agenda_warns_before_a_personal_callback_and_g_opens_it(page, live_s
     mine_id = mine.id
     log_in(page, live_server, agent)
     start_calling(page, live_server, campaign)
+    page.wait_for_selector("#workspace[data-debtor]")                    # the next card is there
     alert = page.locator("#agenda-alert")
     alert.wait_for()
     assert "Garage Lopez" in alert.inner_text()

@@ -73,10 +73,10 @@ def test_an_agent_works_eleven_debtors_with_the_keyboard_only(page, live_server)
     _save_and_wait(page, debtor)
 
     debtor = _current(page)                        # a callback for the team, tomorrow 14:30
-    page.keyboard.press("r")
-    page.keyboard.type(soon.strftime("%d/%m/%Y"))
-    page.keyboard.press("Tab")
+    page.keyboard.press("r")                       # the time first, then the date
     page.keyboard.type("14:30")
+    page.keyboard.press("Tab")
+    page.keyboard.type(soon.strftime("%d/%m/%Y"))
     page.keyboard.press("Tab")                     # the "me / the team" radios: arrow to "team"
     page.keyboard.press("ArrowRight")
     expected[debtor] = "right_party"

@@ -36,10 +36,33 @@
       }
       return;
     }
-    if (event.key === "Enter" && el && el.form && el.form.id === "outcome-form" &&
-        (el.type === "radio" || el.type === "checkbox")) {
+    // Enter saves from every field of the panel, the lists included; Shift+Enter writes a new line in the notes.
+    if (event.key === "Enter" && el && el.form && el.form.id === "outcome-form" && !event.shiftKey &&
+        (el.type === "radio" || el.type === "checkbox" || el.tagName === "SELECT" || el.tagName === "TEXTAREA")) {
       event.preventDefault();
       el.form.requestSubmit();
+      return;
+    }
+    // A motive list: a digit picks the family (its order in the client's taxonomy), a letter the sub-motive.
+    // Before any digit, letters keep the list's own type-ahead ("Litige sur le prix").
+    if (el && el.tagName === "SELECT" && /^motive_\d+_code$/.test(el.name) && !event.ctrlKey && !event.metaKey &&
+        !event.altKey && (/^[0-9]$/.test(event.key) || (/^[a-z]$/i.test(event.key) && el.dataset.family !== undefined))) {
+      event.preventDefault();
+      var groups = el.querySelectorAll("optgroup");
+      if (/[0-9]/.test(event.key)) {
+        var pending = el.dataset.familyDigits && Date.now() - Number(el.dataset.familyAt) < 800 ? el.dataset.familyDigits : "";
+        var n = Number(pending + event.key);
+        if (!groups[n - 1]) { n = Number(event.key); pending = ""; }
+        el.dataset.familyDigits = pending + event.key;
+        el.dataset.familyAt = String(Date.now());
+        if (groups[n - 1]) { el.dataset.family = String(n - 1); el.value = groups[n - 1].querySelector("option").value; }
+      } else {
+        var group = groups[Number(el.dataset.family || 0)];
+        var options = group ? group.querySelectorAll("option") : [];
+        var index = event.key.toLowerCase().charCodeAt(0) - 97;     // a = the first sub-motive
+        if (options[index]) { el.value = options[index].value; }
+      }
+      el.dispatchEvent(new Event("change", { bubbles: true }));
       return;
     }
     if (typing(el) || event.ctrlKey || event.metaKey || event.altKey) { return; }
@@ -215,6 +238,104 @@
     }
   }
   setInterval(clocks, 1000);
+
+  // Date fields read shortcuts (+7, 15/12, lun, dem) and show the full date they understood; the server
+  // reads them the same way (campaigns/shortcuts.py). "3x15/12" in the promise date builds a monthly plan.
+  var WEEKDAYS = { lun: 1, mar: 2, mer: 3, jeu: 4, ven: 5, sam: 6, dim: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 0 };
+  function startOfToday() { var d = new Date(); d.setHours(0, 0, 0, 0); return d; }
+  function addDays(d, n) { var c = new Date(d.getTime()); c.setDate(c.getDate() + n); return c; }
+  function readDay(text) {
+    var t = (text || "").trim().toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    var today = startOfToday(), m;
+    if (!t) { return null; }
+    if (["auj", "today", "0"].indexOf(t) >= 0) { return today; }
+    if (["dem", "demain", "tomorrow", "tom"].indexOf(t) >= 0) { return addDays(today, 1); }
+    if ((m = /^\+\s?(\d{1,3})$/.exec(t))) { return addDays(today, Number(m[1])); }
+    if (/^[a-z]{3,9}\.?$/.test(t) && WEEKDAYS[t.slice(0, 3)] !== undefined) {
+      var ahead = (WEEKDAYS[t.slice(0, 3)] - today.getDay() + 7) % 7 || 7;
+      return addDays(today, ahead);
+    }
+    if ((m = /^(\d{1,2})[\/.-](\d{1,2})[\/.-](\d{2}|\d{4})$/.exec(t))) {
+      var y = Number(m[3]) < 100 ? 2000 + Number(m[3]) : Number(m[3]);
+      var full = new Date(y, Number(m[2]) - 1, Number(m[1]));
+      return full.getMonth() === Number(m[2]) - 1 ? full : undefined;
+    }
+    if ((m = /^(\d{1,2})[\/.-](\d{1,2})$/.exec(t))) {
+      for (var year = today.getFullYear(); year < today.getFullYear() + 5; year++) {
+        var c = new Date(year, Number(m[2]) - 1, Number(m[1]));
+        if (c.getMonth() === Number(m[2]) - 1 && c >= today) { return c; }
+      }
+    }
+    return undefined;
+  }
+  function readPlan(text) {
+    var t = (text || "").trim().toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    var m = /^(\d{1,2})\s*(?:x|fois|mensualites?|echeances?|instalments?|payments?)\s*(?:a partir du|a partir de|des le|du|from|starting)?\s*(.+)$/.exec(t);
+    if (!m || Number(m[1]) < 2 || Number(m[1]) > 24) { return null; }
+    var first = readDay(m[2]);
+    return first ? { count: Number(m[1]), first: first } : null;
+  }
+  function shown(d) {
+    return d.toLocaleDateString(document.documentElement.lang || "fr", { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  }
+  function cents(text) {
+    var t = (text || "").replace(/[\s\u00a0\u202f€]/g, "");
+    if (t.indexOf(",") >= 0) { t = t.replace(/\./g, "").replace(",", "."); }
+    if (!/^\d+(\.\d{1,2})?$/.test(t)) { return null; }
+    var parts = t.split(".");
+    return Number(parts[0]) * 100 + Number(((parts[1] || "") + "00").slice(0, 2));
+  }
+  function euros(c) { return (Math.floor(c / 100)).toLocaleString("fr-FR") + "," + String(c % 100).padStart(2, "0"); }
+  function isoDay(d) { return String(d.getDate()).padStart(2, "0") + "/" + String(d.getMonth() + 1).padStart(2, "0") + "/" + d.getFullYear(); }
+  function fillPlan(plan) {
+    var total = cents((document.getElementById("promise_amount") || {}).value);
+    var toggle = document.getElementById("plan_on");
+    if (!plan || total === null || !toggle) { return false; }
+    toggle.checked = true;
+    var share = Math.floor(total / plan.count);
+    for (var i = 1; i <= 6; i++) {
+      var d = document.querySelector('[name="plan_date_' + i + '"]'), a = document.querySelector('[name="plan_amount_' + i + '"]');
+      if (!d || !a) { continue; }
+      if (i <= plan.count) {
+        var when = new Date(plan.first.getFullYear(), plan.first.getMonth() + i - 1, 1);
+        var last = new Date(when.getFullYear(), when.getMonth() + 1, 0).getDate();
+        when.setDate(Math.min(plan.first.getDate(), last));
+        d.value = isoDay(when);
+        a.value = euros(i < plan.count ? share : total - share * (plan.count - 1));
+      } else { d.value = ""; a.value = ""; }
+    }
+    planTotal();
+    return true;
+  }
+  function planTotal() {
+    var out = document.getElementById("plan-total");
+    if (!out) { return; }
+    var sum = 0;
+    for (var i = 1; i <= 6; i++) { var a = document.querySelector('[name="plan_amount_' + i + '"]'); var c = a ? cents(a.value) : null; sum += c || 0; }
+    var promised = cents((document.getElementById("promise_amount") || {}).value);
+    out.textContent = out.dataset.label + " " + euros(sum) + " €" + (promised !== null && promised !== sum ? " ≠ " + euros(promised) + " €" : "");
+    out.classList.toggle("field-error", promised !== null && promised !== sum);
+  }
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    if (el && /^plan_amount_/.test(el.name || "")) { planTotal(); }
+    if (!el || !el.matches || !el.matches("#outcome-form input[placeholder]") || el.inputMode !== "numeric") { return; }
+    var hint = el.parentNode.querySelector(".understood");
+    if (!hint) { hint = document.createElement("span"); hint.className = "understood muted"; el.parentNode.appendChild(hint); }
+    if (el.name === "callback_time") { hint.textContent = ""; return; }
+    var plan = el.id === "promise_date" ? readPlan(el.value) : null;
+    if (plan) { hint.textContent = plan.count + " × " + shown(plan.first).replace(/^\S+ /, "") + "…"; return; }
+    var d = readDay(el.value);
+    hint.textContent = d ? shown(d) : (d === undefined ? "?" : "");
+  });
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.id === "promise_date") { fillPlan(readPlan(el.value)); }
+  });
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (event.key === "Enter" && el && el.id === "promise_date" && readPlan(el.value)) { fillPlan(readPlan(el.value)); }
+  }, true);
 
   // Lease countdown and renewal while the agent is active.
   function tick() {
