@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DomainError, N_
-from . import guards, sheet_choice
+from . import guards, ledger, sheet_choice
 
 MAX_UNCOMPRESSED_RATIO = 100        # a workbook expanding more than 100x is a zip bomb
 MAX_UNCOMPRESSED_BYTES = 2_000_000_000
@@ -44,6 +44,8 @@ class Grid:
     other_sheets: dict = field(default_factory=dict, repr=False)
     # Text lines (1-based) that were not in the file's encoding and were read as Windows-1252 instead.
     odd_lines: list[int] = field(default_factory=list)
+    # A FEC read as its open receivables (importing.ledger): what the reading found.
+    ledger: object = None
 
 
 def refuse(message: str, **params) -> DomainError:
@@ -286,8 +288,18 @@ def read_file(data: bytes, file_name: str = "", sheet: str | None = None, max_by
     if max_bytes is not None and len(data) > max_bytes:
         raise refuse(N_("The file is larger than the limit of {limit} MB."), limit=max_bytes // 1_000_000)
     kind = detect_kind(data, file_name)
-    grid = read_text(data, nrows) if kind == "csv" else read_workbook(data, kind, sheet)
+    fec = _fec_text(data) if kind == "csv" else None
+    if fec is not None:
+        # A FEC: the whole ledger becomes the open receivables it holds (its lines are not invoices), read
+        # once by pandas, never as a grid of a million rows.
+        encoding, sep = fec
+        rows, report = ledger.receivables_from_text(data, encoding, sep, file_name)
+        grid = Grid(rows=rows, kind="csv", encoding=encoding, separator=sep, ledger=report)
+    else:
+        grid = read_text(data, nrows) if kind == "csv" else read_workbook(data, kind, sheet)
     guards.check_columns(max(map(len, grid.rows), default=0))
+    if kind != "csv" and grid.rows and ledger.is_fec(grid.rows[0]):       # a FEC saved as a workbook
+        grid.rows, grid.ledger = ledger.receivables(grid.rows, file_name)
     if kind != "csv" or b"\x00" in data:
         drop_nul(grid.rows)
     for rows in grid.other_sheets.values():
@@ -296,6 +308,18 @@ def read_file(data: bytes, file_name: str = "", sheet: str | None = None, max_by
     if not any(any(_filled(c) for c in row) for row in grid.rows):
         raise refuse(N_("The file is empty."))
     return grid
+
+
+def _fec_text(data: bytes) -> tuple[str, str] | None:
+    """(encoding, separator) when a text file's first line is a FEC's header."""
+    text, encoding = decode(data[:65_536])
+    sep = sniff_separator(text)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if not ledger.is_fec([cell.strip().strip('"') for cell in first.split(sep)]):
+        return None
+    guards.check_lines(data)
+    guards.check_separators(data, sep)
+    return ("cp1252" if encoding == "cp1252" else encoding), sep
 
 
 def drop_nul(rows: list) -> None:

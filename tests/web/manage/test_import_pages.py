@@ -307,3 +307,18 @@ def test_a_file_in_two_currencies_is_summed_per_currency_and_asks_for_the_rate(w
     board = html.unescape(web.get(f"/campaigns/{campaign.id}/supervision/").get_data(as_text=True))
     other = board.split('id="other-currencies">')[1].split("</section>")[0].replace("\u202f", " ").replace("\u00a0", " ")
     assert "2 500,00 USD" in other
+
+
+def test_a_fec_is_read_as_its_open_receivables_and_the_manager_sees_how(web, app_make):
+    from campaigns.models import CampaignStatus
+    from tests.integration.importing.test_fec_ledger import FEC
+    manager(web, app_make)
+    campaign = app_make.campaign(status=CampaignStatus.DRAFT)
+    response = web.post(f"/manage/campaigns/{campaign.id}/imports",
+                        data={"file": (io.BytesIO(FEC.encode("utf-8")), "552100554FEC20261130.txt"), "kind": "initial"},
+                        content_type="multipart/form-data")
+    page = html.unescape(web.get(response.headers["Location"]).get_data(as_text=True))
+    report = page[page.index('id="ledger-report"'):page.index("</section>", page.index('id="ledger-report"'))]
+    assert "Un fichier des écritures comptables (FEC)" in report and "2 lettrages soldés" in report
+    assert "Date du grand livre : 30/11/2026" in report and "C002 BB (80,00" in report
+    assert "C003 (-300,00" in report and "Garage Lopez" in page and "Solde à nouveau" in page

@@ -1,0 +1,124 @@
+"""A client's FEC loaded as it is: its customer accounts become the open receivables, matched entries left
+out, payments and credit notes netted on the oldest invoices, opening entries kept, the ledger checked."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from campaigns.errors import DomainError
+from campaigns.importing import ledger, reading, service
+from campaigns.models import DebtorAccount, Invoice
+
+HEAD = ("JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|"
+        "PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise")
+
+
+def line(journal, num, day, account, account_name, aux, aux_name, piece, label, debit, credit, let="", let_on=""):
+    return (f"{journal}|{'Ventes' if journal == 'VE' else journal}|{num}|{day}|{account}|{account_name}|{aux}|{aux_name}|"
+            f"{piece}|{day}|{label}|{debit}|{credit}|{let}|{let_on}|{day}||")
+
+
+def sale(num, day, aux, name, piece, ttc, ht, tva, let="", let_on=""):
+    return [line("VE", num, day, "411000", "Clients", aux, name, piece, f"Facture {piece}", ttc, "0,00", let, let_on),
+            line("VE", num, day, "706000", "Prestations", "", "", piece, f"Facture {piece}", "0,00", ht),
+            line("VE", num, day, "445710", "TVA collectée", "", "", piece, f"Facture {piece}", "0,00", tva)]
+
+
+def payment(num, day, aux, name, piece, amount, let="", let_on=""):
+    return [line("BQ", num, day, "512000", "Banque", "", "", piece, f"Règlement {name}", amount, "0,00"),
+            line("BQ", num, day, "411000", "Clients", aux, name, piece, f"Règlement {name}", "0,00", amount, let, let_on)]
+
+
+FEC = "\n".join([HEAD] + [
+    # Garage Lopez: an opening balance, F101 paid in full (matched AA), F102 paid in part, F103 open.
+    line("AN", "1", "20260101", "411000", "Clients", "C001", "Garage Lopez", "", "Solde à nouveau", "500,00", "0,00"),
+    line("AN", "1", "20260101", "890000", "Bilan d'ouverture", "", "", "", "Solde à nouveau", "0,00", "500,00"),
+    *sale("10", "20260910", "C001", "Garage Lopez", "F101", "1200,00", "1000,00", "200,00", "AA", "20261015"),
+    *payment("11", "20261015", "C001", "Garage Lopez", "VIR101", "1200,00", "AA", "20261015"),
+    *sale("12", "20261005", "C001", "Garage Lopez", "F102", "600,00", "500,00", "100,00"),
+    *payment("13", "20261020", "C001", "Garage Lopez", "VIR102", "250,00"),
+    *sale("14", "20261103", "C001", "Garage Lopez", "F103", "360,00", "300,00", "60,00"),
+    # Boulangerie Petit: F201 with a credit note of 120 € (AV201), matched partially (code BB, 80 € left).
+    *sale("20", "20261001", "C002", "Boulangerie Petit", "F201", "480,00", "400,00", "80,00", "BB", "20261101"),
+    line("VE", "21", "20261101", "411000", "Clients", "C002", "Boulangerie Petit", "AV201", "Avoir AV201",
+         "0,00", "400,00", "BB", "20261101"),
+    line("VE", "21", "20261101", "706000", "Prestations", "", "", "AV201", "Avoir AV201", "400,00", "0,00"),
+    # Menuiserie Roux paid twice: its account is a credit of 300 €.
+    *sale("30", "20261002", "C003", "Menuiserie Roux", "F301", "300,00", "250,00", "50,00", "CC", "20261020"),
+    *payment("31", "20261020", "C003", "Menuiserie Roux", "VIR301", "300,00", "CC", "20261020"),
+    *payment("32", "20261025", "C003", "Menuiserie Roux", "VIR301B", "300,00"),
+]) + "\n"
+
+
+def derived(text, name="552100554FEC20261130.txt"):
+    grid = reading.read_file(text.encode("utf-8"), name)
+    return grid.rows, grid.ledger
+
+
+def test_the_open_items_of_a_fec_are_its_unmatched_customer_lines_netted_oldest_first():
+    rows, report = derived(FEC)
+    assert rows[0] == ledger.HEADER
+    items = {(r[0], r[2]): (r[4], r[5]) for r in rows[1:]}
+    assert items == {
+        ("C001", "Solde à nouveau"): ("500,00", "250,00"),      # the 250 € payment went to the oldest item
+        ("C001", "F102"): ("600,00", "600,00"),
+        ("C001", "F103"): ("360,00", "360,00"),
+        ("C002", "F201"): ("480,00", "80,00"),                   # partial match BB: 80 € left
+        ("C003", "Solde créditeur"): ("-300,00", "-300,00"),     # nothing to call
+    }
+    assert report.ledger_date.isoformat() == "2026-11-30"
+    assert report.matched_codes == 2 and report.partial_matches == [("C002", "BB", 8_000)]
+    assert report.customer_balance_cents == report.open_items_cents == 25_000 + 60_000 + 36_000 + 8_000 - 30_000
+    assert report.other_lines == report.lines - report.customer_lines > 0
+    assert ("C001", "Solde à nouveau", 25_000) in report.allocations
+
+
+def test_a_match_dated_after_the_ledger_date_is_still_open():
+    later = FEC.replace("|AA|20261015|", "|AA|20261215|")
+    rows, _ = derived(later)
+    assert ("C001", "F101") in {(r[0], r[2]) for r in rows[1:]}
+
+
+def test_an_entry_that_does_not_balance_is_refused_with_its_journal_number_and_line():
+    broken = FEC.replace("|F103|20261103|Facture F103|0,00|300,00|", "|F103|20261103|Facture F103|0,00|290,00|")
+    with pytest.raises(DomainError) as refused:
+        derived(broken)
+    assert refused.value.params["entry"] == "14" and refused.value.params["journal"] == "VE"
+    assert refused.value.params["difference"] == "10.00"
+
+
+def test_the_sens_and_montant_variant_tab_separated_in_latin_1():
+    head = "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\t" \
+           "PieceRef\tPieceDate\tEcritureLib\tMontant\tSens\tEcritureLet\tDateLet\tValidDate"
+    body = ["VE\tVentes\t1\t20261010\t411000\tClients\tC9\tSARL Éléphant\tF9\t20261010\tFacture\t1 440,00\tD\t\t\t20261010",
+            "VE\tVentes\t1\t20261010\t706000\tVentes\t\t\tF9\t20261010\tFacture\t1 200,00\tC\t\t\t20261010",
+            "VE\tVentes\t1\t20261010\t445710\tTVA\t\t\tF9\t20261010\tFacture\t240,00\tC\t\t\t20261010"]
+    grid = reading.read_file(("\n".join([head] + body) + "\n").encode("iso-8859-15"), "export.txt")
+    assert grid.rows[1] == ["C9", "SARL Éléphant", "F9", "10/10/2026", "1440,00", "1440,00"]
+
+
+def test_a_fec_loads_as_a_campaign_with_estimated_due_dates(session, make, tmp_path):
+    company = make.client_company(name="Durand", payment_terms_days=30)
+    campaign = make.campaign(client_company=company)
+    batch = service.store_upload(session, campaign, "552100554FEC20261130.txt", FEC.encode("utf-8"), str(tmp_path))
+    service.check(session, batch)
+    service.confirm(session, batch)
+    service.apply(session, batch)
+    session.flush()
+    lopez = session.scalar(sa.select(DebtorAccount).where(DebtorAccount.campaign_id == campaign.id,
+                                                          DebtorAccount.customer_code == "C001"))
+    assert lopez.company_name == "Garage Lopez" and lopez.total_outstanding_cents == 25_000 + 60_000 + 36_000
+    f102 = session.scalar(sa.select(Invoice).where(Invoice.debtor_id == lopez.id, Invoice.number == "F102"))
+    assert f102.due_date.isoformat() == "2026-11-04" and f102.due_date_estimated
+    total = session.scalar(sa.select(sa.func.sum(Invoice.outstanding_cents)).where(Invoice.campaign_id == campaign.id))
+    assert total == 25_000 + 60_000 + 36_000 + 8_000 - 30_000
+
+
+def test_amounts_are_read_exactly_and_a_bad_one_is_named_with_its_line():
+    import pandas as pd
+    values = pd.Series(["1234,56", "1 234.5", "-0,50", "0", "", "12", "1.234,07"])
+    assert list(ledger._cents_of(values, pd.Series(range(2, 9)))) == [123_456, 123_450, -50, 0, 0, 1_200, 123_407]
+    bad = FEC.replace("|F103|20261103|Facture F103|360,00|", "|F103|20261103|Facture F103|36O,00|")
+    with pytest.raises(DomainError) as refused:
+        derived(bad)
+    assert refused.value.params["value"] == "36O,00" and refused.value.params["row"] > 1
