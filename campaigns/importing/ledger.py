@@ -111,11 +111,13 @@ def _dates_of(values: pd.Series, rows: pd.Series) -> pd.Series:
 
 
 def receivables_from_frame(frame: pd.DataFrame, file_name: str = "", first_row: int = 2,
-                           prefixes: tuple[str, ...] = CUSTOMER_PREFIXES) -> tuple[list[list], LedgerReport]:
+                           prefixes: tuple[str, ...] = CUSTOMER_PREFIXES, rows: pd.Series | None = None,
+                           balanced: bool = True) -> tuple[list[list], LedgerReport]:
     """The FEC (a frame of text cells under its header) as a receivables grid, and what was found."""
     frame = frame.rename(columns={c: _key(c) for c in frame.columns})
     frame = frame.loc[:, ~frame.columns.duplicated()]
-    rows = pd.Series(range(first_row, first_row + len(frame)), index=frame.index)
+    if rows is None:
+        rows = pd.Series(range(first_row, first_row + len(frame)), index=frame.index)
     journal, entry, account = _column(frame, "journalcode"), _column(frame, "ecriturenum"), _column(frame, "comptenum")
     filled = journal.ne("") | entry.ne("") | account.ne("")         # blank lines are no entries
     if not filled.all():
@@ -126,7 +128,7 @@ def receivables_from_frame(frame: pd.DataFrame, file_name: str = "", first_row: 
         amount = _cents_of(_column(frame, "montant"), rows)
         cents = amount.where(_column(frame, "sens").str.upper().str.startswith("D"), -amount)
     report = LedgerReport(lines=len(frame))
-    totals = cents.groupby([journal, entry], sort=False).sum()
+    totals = cents.groupby([journal, entry], sort=False).sum() if balanced else pd.Series(dtype="int64")
     if (totals != 0).any():
         (bad_journal, bad_entry), difference = next((k, v) for k, v in totals.items() if v != 0)
         at = ((journal == bad_journal) & (entry == bad_entry)).idxmax()
@@ -217,3 +219,81 @@ def receivables_from_text(data: bytes, encoding: str, separator: str, file_name:
                         encoding=encoding, encoding_errors="replace", engine="c", quoting=csv.QUOTE_MINIMAL,
                         usecols=lambda name: _key(name) in USED)
     return receivables_from_frame(frame, file_name)
+
+
+# A customer ledger ("grand livre clients", "extrait de compte") as Sage, EBP or Cegid print it: a heading line
+# per customer, its lines (date, piece, label, debit, credit, matching code, running balance), a total line.
+LEDGER_COLUMNS = {"date": ("date", "dateecriture", "datepiece", "datedepiece"),
+                  "piece": ("piece", "npiece", "numeropiece", "pieceref", "reference", "ref", "nfacture", "facture"),
+                  "label": ("libelle", "libellede", "libelleecriture", "designation"),
+                  "debit": ("debit", "montantdebit", "debiteur"), "credit": ("credit", "montantcredit", "crediteur"),
+                  "let": ("lettrage", "let", "codelettrage", "lettre")}
+# A column naming the customer on each line: then it is a receivables list, not a ledger printed by customer.
+CUSTOMER_KEYS = {"compauxnum", "comptenum", "codeclient", "client", "raisonsociale", "nomclient", "compte",
+                 "comptetiers", "tiers", "codetiers", "customer", "customercode", "customername", "compteclient"}
+_CUSTOMER_LINE = re.compile(r"^(?:compte|client|tiers)?\s*:?\s*([0-9A-Z][0-9A-Z._-]{1,30})\s*(?:[-–:|]\s*|\s{2,}|\s)(.+)$", re.I)
+_TOTAL = re.compile(r"^(?:total|sous[- ]?total|solde|cumul|report|a reporter|totaux)", re.I)
+
+
+def _plain_cell(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime):
+        return cell.strftime("%d/%m/%Y")
+    if isinstance(cell, date):
+        return cell.strftime("%d/%m/%Y")
+    if isinstance(cell, float):
+        return "" if cell != cell else f"{cell:.2f}"
+    return str(cell).strip()
+
+
+def customer_ledger_header(rows: list[list]) -> tuple[int, dict[str, int]] | None:
+    """The header row of a customer ledger and where each of its columns is, or None."""
+    for index, row in enumerate(rows[:30]):
+        keys = [_key(_plain_cell(c)) for c in row]
+        found = {}
+        for name, variants in LEDGER_COLUMNS.items():
+            at = next((i for i, k in enumerate(keys) if k in variants), None)
+            if at is not None:
+                found[name] = at
+        if {"date", "piece", "debit", "credit", "let"} <= set(found) and not CUSTOMER_KEYS & set(keys):
+            return index, found
+    return None
+
+
+def receivables_from_customer_ledger(rows: list[list], file_name: str = "") -> tuple[list[list], LedgerReport]:
+    """A customer ledger's lines, under each customer's heading, derived like a FEC's (its entries are one
+    side only: no balance per entry)."""
+    header_index, at = customer_ledger_header(rows)
+    records, who, name = [], None, None
+    for n, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+        cells = [_plain_cell(c) for c in row]
+
+        def cell(key):
+            i = at.get(key)
+            return cells[i] if i is not None and i < len(cells) else ""
+        first = next((c for c in cells if c), "")
+        if not first:
+            continue
+        if _TOTAL.match(_plain(first)):
+            continue
+        if not cell("debit") and not cell("credit"):
+            heading = _CUSTOMER_LINE.match(" ".join(c for c in cells if c))
+            if heading:
+                who, name = heading.group(1), heading.group(2).strip()
+            continue
+        if who is None:
+            continue
+        records.append({"journalcode": "", "ecriturenum": str(n), "ecrituredate": cell("date"), "comptenum": "411",
+                        "compauxnum": who, "compauxlib": name, "comptelib": "", "pieceref": cell("piece"),
+                        "piecedate": cell("date"), "ecriturelib": cell("label"), "debit": cell("debit"),
+                        "credit": cell("credit"), "ecriturelet": cell("let"), "datelet": "", "_row": n})
+    if not records:
+        raise DomainError(N_("No customer line found under the ledger's header."), field="file")
+    frame = pd.DataFrame(records)
+    source_rows = frame.pop("_row")
+    return receivables_from_frame(frame, file_name, rows=source_rows, balanced=False)
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()

@@ -300,6 +300,11 @@ def read_file(data: bytes, file_name: str = "", sheet: str | None = None, max_by
     guards.check_columns(max(map(len, grid.rows), default=0))
     if kind != "csv" and grid.rows and ledger.is_fec(grid.rows[0]):       # a FEC saved as a workbook
         grid.rows, grid.ledger = ledger.receivables(grid.rows, file_name)
+    elif grid.ledger is None and ledger.customer_ledger_header(grid.rows):
+        if grid.truncated:
+            grid = read_text(data, None)
+        grid.rows, grid.ledger = ledger.receivables_from_customer_ledger(grid.rows, file_name)
+        grid.truncated = False
     if kind != "csv" or b"\x00" in data:
         drop_nul(grid.rows)
     for rows in grid.other_sheets.values():

@@ -122,3 +122,46 @@ def test_amounts_are_read_exactly_and_a_bad_one_is_named_with_its_line():
     with pytest.raises(DomainError) as refused:
         derived(bad)
     assert refused.value.params["value"] == "36O,00" and refused.value.params["row"] > 1
+
+
+def test_a_later_fec_is_a_complete_balance_where_what_was_matched_since_is_paid(session, make, tmp_path):
+    from campaigns.models import ImportKind, UpdateLine
+    campaign = make.campaign(client_company=make.client_company(name="Durand", payment_terms_days=30))
+    batch = service.store_upload(session, campaign, "552100554FEC20261130.txt", FEC.encode("utf-8"), str(tmp_path))
+    service.check(session, batch)
+    service.confirm(session, batch)
+    service.apply(session, batch)
+    session.flush()
+    later = FEC.replace("\n", "\n", 1).rstrip("\n").split("\n")
+    later = "\n".join(later + payment("40", "20261210", "C001", "Garage Lopez", "VIR103", "360,00", "DD", "20261210")) + "\n"
+    later = later.replace("|F103|20261103|Facture F103|360,00|0,00||", "|F103|20261103|Facture F103|360,00|0,00|DD|20261210")
+    update = service.store_upload(session, campaign, "552100554FEC20261215.txt", later.encode("utf-8"), str(tmp_path),
+                                  kind=ImportKind.UPDATE)
+    service.check(session, update)
+    lines = {(l.invoice_number, l.kind.value) for l in session.scalars(
+        sa.select(UpdateLine).where(UpdateLine.batch_id == update.id))}
+    assert ("F103", "absent_paid") in lines and not any(n == "F102" for n, _ in lines)
+
+
+SAGE_LEDGER = """Grand livre des tiers clients;;;;;;
+Période du 01/01/2026 au 30/11/2026;;;;;;
+Date;N° pièce;Libellé;Débit;Crédit;Lettrage;Solde
+411LOPEZ  Garage Lopez;;;;;;
+10/09/2026;F101;Facture F101;1 200,00;;AA;1 200,00
+15/10/2026;VIR101;Virement;;1 200,00;AA;0,00
+05/10/2026;F102;Facture F102;600,00;;;600,00
+20/10/2026;VIR102;Virement partiel;;250,00;;350,00
+Total 411LOPEZ;;;1 800,00;1 450,00;;350,00
+411PETIT  Boulangerie Petit;;;;;;
+01/10/2026;F201;Facture F201;480,00;;;480,00
+Total 411PETIT;;;480,00;;;480,00
+Total général;;;2 280,00;1 450,00;;830,00
+"""
+
+
+def test_a_customer_ledger_printed_by_customer_gives_the_same_open_items(session, make, tmp_path):
+    grid = reading.read_file(SAGE_LEDGER.encode("cp1252"), "grand-livre-clients.csv")
+    assert grid.rows[1:] == [["411LOPEZ", "Garage Lopez", "F102", "05/10/2026", "600,00", "350,00"],
+                             ["411PETIT", "Boulangerie Petit", "F201", "01/10/2026", "480,00", "480,00"]]
+    assert grid.ledger.matched_codes == 1 and grid.ledger.customer_balance_cents == 83_000
+    assert grid.ledger.allocations == [("411LOPEZ", "F102", 25_000)]
