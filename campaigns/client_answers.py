@@ -270,3 +270,31 @@ def hold_invoice(session: Session, campaign: Campaign, invoice_id: int, user: Us
                      reason=reason)
     session.flush()
     return invoice
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A dispute the client answered, as the manager reviews it."""
+    motive_id: int
+    debtor_id: int
+    debtor_name: str
+    invoice_number: str
+    decision: str
+    note: str | None
+    answered_at: datetime
+    answered_by: str | None
+    closed: bool
+
+
+def recent_answers(session: Session, campaign_id: int, limit: int = 20) -> list[Answer]:
+    """The client's latest answers to disputes, newest first (the manager sees every one)."""
+    return [Answer(*row) for row in session.execute(
+        sa.select(InvoiceMotive.id, DebtorAccount.id,
+                  sa.func.coalesce(DebtorAccount.company_name, DebtorAccount.customer_code), Invoice.number,
+                  InvoiceMotive.client_decision, InvoiceMotive.client_note, InvoiceMotive.answered_at, User.name,
+                  InvoiceMotive.status != MotiveStatus.OPEN)
+        .join(DebtorAccount, DebtorAccount.id == InvoiceMotive.debtor_id)
+        .join(Invoice, Invoice.id == InvoiceMotive.invoice_id)
+        .outerjoin(User, User.id == InvoiceMotive.answered_by_id)
+        .where(InvoiceMotive.campaign_id == campaign_id, InvoiceMotive.client_decision.is_not(None))
+        .order_by(InvoiceMotive.answered_at.desc()).limit(limit))]

@@ -21,7 +21,7 @@ from campaigns.supervision.figures import DayFigures
 from campaigns.access import visible_campaigns_query
 from campaigns.models import (CallAttempt, Callback, CallbackStatus, CallScript, Campaign, ContactResult,
                               DebtorAccount, FormalNotice, Invoice, InvoiceMotive, InvoiceStatus, MotiveStatus,
-                              OutboundMessage, Phone, Promise, PromiseStatus, QueueState)
+                              OutboundMessage, Phone, Promise, User, PromiseStatus, QueueState)
 
 PARIS = ZoneInfo("Europe/Paris")
 OPEN_INVOICE = (InvoiceStatus.OPEN, InvoiceStatus.PROMISED, InvoiceStatus.DISPUTED)
@@ -97,6 +97,7 @@ class Card:
     notice: FormalNotice | None = None          # its formal notice, once written (campaigns.notices)
     messages: list = field(default_factory=list)  # the e-mails written to it, newest first
     answers: list = field(default_factory=list)   # the client's answers to its disputes, newest first
+    wrong_by: dict = field(default_factory=dict)  # phone id -> (when, agent) it was found wrong
 
     @property
     def timeline(self) -> list[tuple[str, datetime, object]]:
@@ -193,12 +194,29 @@ def card(session: Session, debtor: DebtorAccount, now=None, agent_name: str | No
         # One call for the whole debtor: every invoice's penalties and the totals the card shows.
         penalties=penalties.for_debtors(session, debtor.campaign, [debtor.id], today)[debtor.id],
         notice=session.scalar(sa.select(FormalNotice).where(FormalNotice.debtor_id == debtor.id)),
+        wrong_by=_wrong_numbers_by(session, debtor),
         answers=list(session.scalars(sa.select(InvoiceMotive).options(selectinload(InvoiceMotive.invoice)).where(
             InvoiceMotive.debtor_id == debtor.id, InvoiceMotive.client_decision.is_not(None))
             .order_by(InvoiceMotive.answered_at.desc()).limit(5))),
         messages=list(session.scalars(sa.select(OutboundMessage).where(OutboundMessage.debtor_id == debtor.id)
                                       .order_by(OutboundMessage.id.desc()).limit(10))),
     )
+
+
+def _wrong_numbers_by(session: Session, debtor: DebtorAccount) -> dict[int, tuple[datetime, str | None]]:
+    """For each number found wrong: the last call that said so, when and by whom."""
+    wrong = {p.e164 or p.raw: p.id for p in debtor.phones if p.status.value == "wrong"}
+    if not wrong:
+        return {}
+    found: dict[int, tuple[datetime, str | None]] = {}
+    for dialled, at, name in session.execute(
+            sa.select(CallAttempt.phone_dialled, CallAttempt.started_at, User.name)
+            .outerjoin(User, User.id == CallAttempt.agent_id)
+            .where(CallAttempt.debtor_id == debtor.id, CallAttempt.result == ContactResult.WRONG_NUMBER,
+                   CallAttempt.phone_dialled.in_(list(wrong)))
+            .order_by(CallAttempt.started_at)):
+        found[wrong[dialled]] = (at, name)
+    return found
 
 
 def emails_of(debtor: DebtorAccount) -> list[str]:

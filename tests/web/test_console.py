@@ -132,13 +132,17 @@ def test_a_simple_outcome_is_recorded_and_the_next_debtor_follows(web, desk, db,
 def test_a_wrong_number_is_recorded_with_the_new_number(web, desk, db, htmx):
     web.login(desk.agent)
     debtor_id = start(web, desk)
+    dialled = db.get(DebtorAccount, debtor_id).phones[0].e164
     response = web.post(f"{desk.url}/debtors/{debtor_id}/outcome",
-                        {"outcome": "wrong_number", "new_phone": "06 12 34 56 78"}, htmx=htmx)
+                        {"outcome": "wrong_number", "new_phone": "06 12 34 56 78", "phone_dialled": dialled}, htmx=htmx)
     assert response.status_code == (200 if htmx else 303)
     [attempt] = attempts(db, debtor_id)
     assert attempt.result.value == "wrong_number"
     phones = {p.e164 for p in db.get(DebtorAccount, debtor_id).phones}
     assert "+33612345678" in phones
+    card = web.get(f"{desk.url}/debtors/{debtor_id}").get_data(as_text=True)
+    struck = card[card.index('class="wrong"'):]
+    assert desk.agent.name in struck[:struck.index("</li>")]           # struck through, with when and by whom
 
 
 @pytest.mark.parametrize("htmx", [True, False])

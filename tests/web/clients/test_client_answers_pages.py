@@ -55,6 +55,12 @@ def test_the_client_answers_a_dispute_with_a_document_and_the_agent_reads_it_on_
     assert "bon-de-commande.pdf" in web.get(url).get_data(as_text=True)
 
     web.post("/logout")
+    web.login(app_make.user(Role.MANAGER))
+    board = html.unescape(web.get(f"/campaigns/{campaign.id}/supervision/").get_data(as_text=True))
+    row = board[board.index(f'id="answer-row-{motive.id}"'):]
+    assert "Facture maintenue" in row[:600] and "Le bon de commande signé" in row[:600]
+
+    web.post("/logout")
     web.login(agent)
     card = html.unescape(web.get(f"/console/campaigns/{campaign.id}/debtors/{debtor.id}").get_data(as_text=True))
     answers = card[card.index('id="client-answers"'):]
