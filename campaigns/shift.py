@@ -259,3 +259,39 @@ def mission_times(session: Session, campaign: Campaign, now: datetime | None = N
     """Each agent's times over the whole mission, by agent id."""
     start = datetime(2000, 1, 1, tzinfo=clock.now().tzinfo)
     return {t.agent_id: t for t in times_between(session, campaign, start, clock.now(now) + timedelta(seconds=1), now)}
+
+
+MAX_MESSAGE = 500
+
+
+def send_message(session: Session, campaign: Campaign, sender_id: int, agent_id: int, text: str) -> None:
+    """A manager's word to an agent of the campaign, shown on its console until it reads it."""
+    from .models import AgentMessage, campaign_agents
+    text = " ".join((text or "").split())
+    if not text:
+        raise DomainError(N_("Write the message."), field="text")
+    if len(text) > MAX_MESSAGE:
+        raise DomainError(N_("A message is at most {limit} characters."), field="text", limit=MAX_MESSAGE)
+    assigned = session.scalar(sa.select(campaign_agents.c.user_id).where(
+        campaign_agents.c.campaign_id == campaign.id, campaign_agents.c.user_id == agent_id))
+    if assigned is None:
+        from .errors import NotFound
+        raise NotFound(N_("This negotiator is not on this campaign."))
+    session.add(AgentMessage(agent_id=agent_id, sender_id=sender_id, campaign_id=campaign.id, text=text))
+    session.flush()
+
+
+def unread_messages(session: Session, agent_id: int) -> list:
+    from .models import AgentMessage
+    return list(session.execute(
+        sa.select(AgentMessage.id, AgentMessage.text, AgentMessage.created_at, User.name)
+        .outerjoin(User, User.id == AgentMessage.sender_id)
+        .where(AgentMessage.agent_id == agent_id, AgentMessage.read_at.is_(None))
+        .order_by(AgentMessage.id)).all())
+
+
+def mark_read(session: Session, agent_id: int, message_id: int, now: datetime | None = None) -> None:
+    from .models import AgentMessage
+    session.execute(sa.update(AgentMessage).where(AgentMessage.id == message_id, AgentMessage.agent_id == agent_id,
+                                                  AgentMessage.read_at.is_(None))
+                    .values(read_at=clock.now(now)).execution_options(synchronize_session=False))

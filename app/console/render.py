@@ -111,7 +111,7 @@ AGENDA_KINDS = {agenda.PERSONAL: _l("my callback"), agenda.TEAM: _l("team callba
 
 def agenda_context(campaign, now) -> dict:
     return dict(agenda=agenda.today(db.session, campaign, current_user.id, now), agenda_now=now,
-                agenda_kinds=AGENDA_KINDS)
+                agenda_kinds=AGENDA_KINDS, agent_messages=shift.unread_messages(db.session, current_user.id))
 
 
 def render_workspace(campaign, debtor, *, values=None, errors=None, notice=None, conflict=None,

@@ -103,6 +103,18 @@ def agenda(campaign_id):
     return response
 
 
+@bp.route("/campaigns/<int:campaign_id>/messages/<int:message_id>/read", methods=["POST"])
+@roles_required(*WORKERS)
+def read_message(campaign_id, message_id):
+    """The agent has read its supervisor's message: it leaves the console."""
+    campaign = _campaign(campaign_id)
+    shift.mark_read(db.session, current_user.id, message_id)
+    db.session.commit()
+    if htmx:
+        return render_template("console/_agenda.html", campaign=campaign, **agenda_context(campaign, reads.utcnow()))
+    return redirect(url_for("console.campaign", campaign_id=campaign.id), 303)
+
+
 @bp.route("/campaigns/<int:campaign_id>/state", methods=["POST"])
 @roles_required(*WORKERS)
 def set_state(campaign_id):

@@ -2,11 +2,15 @@
 calls, completed calls and promises today, talk, wrap-up, pause and occupancy; refreshed every 5 seconds."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from campaigns import clock, shift
+from campaigns.errors import DomainError, NotFound
 
 from ..auth.permissions import roles_required
+from ..errors import domain_message
 from ..extensions import db, htmx
 from . import bp
 from .routes import STAFF, _campaign
@@ -21,3 +25,21 @@ def floor(campaign_id: int):
     if htmx:
         return render_template("supervision/_floor.html", **context)
     return render_template("supervision/floor.html", **context)
+
+
+@bp.route("/floor/agents/<int:agent_id>/message", methods=["POST"])
+@roles_required(*STAFF)
+def message_agent(campaign_id: int, agent_id: int):
+    """A word to one negotiator, shown on its console until read."""
+    campaign = _campaign(campaign_id)
+    try:
+        shift.send_message(db.session, campaign, current_user.id, agent_id, request.form.get("text", "")[:600])
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(domain_message(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Message sent: it shows on the negotiator's console."), "success")
+    return redirect(url_for("supervision.floor", campaign_id=campaign.id), 303)

@@ -21,3 +21,18 @@ class AgentStateChange(Base):
     reason: Mapped[str | None] = mapped_column(sa.String(20))  # a pause's reason (campaigns.shift.PAUSE_REASONS)
     debtor_id: Mapped[int | None] = mapped_column()         # the debtor of a call (for the live view)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AgentMessage(Base):
+    """A word from a manager to an agent, shown on the agent's console until read."""
+
+    __tablename__ = "agent_messages"
+    __table_args__ = (sa.Index("ix_agent_messages_agent_read", "agent_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    sender_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -96,5 +96,6 @@ def world(app, app_make, db) -> World:
     world.ids = {"campaign_id": campaign_a.id, "debtor_id": disputed.id, "motive_id": motive_id,
                  "batch_id": batch.id, "token": EXPORT_TOKEN, "user_id": agent_b.id,
                  "promised_debtor_id": promised.id, "message_id": message.id,
-                 "attachment_id": document.id, "invoice_id": invoice_id}
+                 "attachment_id": document.id, "invoice_id": invoice_id,
+                 "agent_id": agent_a.id}
     return world

@@ -55,3 +55,21 @@ def test_the_live_view_shows_two_agents_at_work_and_a_pause(app, app_make, web, 
     assert k.post(f"{base}/state", {"state": "pause"}, htmx=True).status_code == 422        # a pause needs its reason
     assert web.get(f"/campaigns/{campaign.id}/supervision/floor").status_code == 200
     assert n.get(f"/campaigns/{campaign.id}/supervision/floor").status_code == 403
+
+
+def test_a_manager_sends_a_word_to_a_negotiator_who_reads_it_on_the_console(app, app_make, web, db):
+    nadia = app_make.user(Role.AGENT, name="Nadia")
+    campaign = app_make.campaign(agents=[nadia])
+    app_make.debtor(campaign)
+    web.login(app_make.user(Role.MANAGER))
+    floor = f"/campaigns/{campaign.id}/supervision/floor"
+    assert web.post(f"{floor}/agents/{nadia.id}/message", {"text": "Briefing à 14 h en salle 2"}).status_code == 303
+    assert web.post(f"{floor}/agents/{nadia.id}/message", {"text": "   "}).status_code == 303   # refused, said why
+    stranger = app_make.user(Role.AGENT)
+    assert web.post(f"{floor}/agents/{stranger.id}/message", {"text": "Bonjour"}).status_code == 404
+    n = agent_client(app, nadia)
+    page = html.unescape(n.get(f"/console/campaigns/{campaign.id}").get_data(as_text=True))
+    message_id = int(re.search(r'id="agent-message-(\d+)"', page).group(1))
+    assert "Briefing à 14 h en salle 2" in page
+    after = n.post(f"/console/campaigns/{campaign.id}/messages/{message_id}/read", htmx=True).get_data(as_text=True)
+    assert "Briefing" not in after
