@@ -38,6 +38,7 @@ class SettingsInput:
     payment_terms_days: str = ""
     late_interest_rate: str = ""
     reply_to_email: str = ""
+    customer_accounts: str = ""
     logo: bytes | None = None         # a new logo; None keeps the current one
     remove_logo: bool = False
     motives: list[taxonomy.MotiveEdit] | None = None   # the taxonomy as the page shows it (None: unchanged)
@@ -105,6 +106,12 @@ def update(session: Session, company: ClientCompany, form: SettingsInput, user_i
     if email and (len(email) > 254 or not _EMAIL.match(email)):
         errors["reply_to_email"] = DomainError(N_("This e-mail address does not look valid."), field="reply_to_email")
     values["reply_to_email"] = email or None
+    prefixes = [p.strip() for p in re.split(r"[,;\s]+", form.customer_accounts or "") if p.strip()]
+    if any(not re.fullmatch(r"[0-9A-Za-z]{1,12}", p) for p in prefixes) or len(prefixes) > 8:
+        errors["customer_accounts"] = DomainError(
+            N_("Give the customer account prefixes as digits or letters separated by commas, for example 411, 416."),
+            field="customer_accounts")
+    values["customer_accounts"] = ", ".join(prefixes) or None
     if form.logo:
         mime = next((m for magic, m in LOGO_TYPES.items() if form.logo.startswith(magic)), None)
         if len(form.logo) > MAX_LOGO_BYTES:
@@ -169,3 +176,10 @@ def _half_year_start(day: date) -> date:
 
 def _percent(value: Decimal) -> str:
     return f"{value.normalize():f}".replace(".", ",")
+
+
+def customer_prefixes(company: ClientCompany | None) -> tuple[str, ...]:
+    """The prefixes of the company's customer accounts in its ledger (411 unless it says otherwise)."""
+    from .importing.ledger import CUSTOMER_PREFIXES
+    given = tuple(p.strip() for p in ((company.customer_accounts if company else None) or "").split(",") if p.strip())
+    return given or CUSTOMER_PREFIXES

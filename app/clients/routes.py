@@ -45,7 +45,7 @@ def _form_values(company) -> dict:
             "payment_terms_days": "" if company.payment_terms_days is None else str(company.payment_terms_days),
             "late_interest_rate": "" if company.late_interest_rate is None else
             f"{company.late_interest_rate.normalize():f}".replace(".", ","),
-            "reply_to_email": company.reply_to_email or ""}
+            "reply_to_email": company.reply_to_email or "", "customer_accounts": company.customer_accounts or ""}
 
 
 def _render(campaign, company, values, errors=None, status=200):

@@ -205,20 +205,22 @@ def _euros(cents: int) -> str:
     return f"{sign}{units},{rest:02d}"
 
 
-def receivables(rows: list[list], file_name: str = "") -> tuple[list[list], LedgerReport]:
+def receivables(rows: list[list], file_name: str = "", prefixes: tuple[str, ...] = CUSTOMER_PREFIXES
+                ) -> tuple[list[list], LedgerReport]:
     """The FEC's rows (header first, as a workbook gives them) as a receivables grid."""
     header = [str(c or "").strip() for c in rows[0]]
     width = len(header)
     body = [[("" if v is None else str(v)) for v in (list(r) + [""] * (width - len(r)))[:width]] for r in rows[1:]]
-    return receivables_from_frame(pd.DataFrame(body, columns=header), file_name)
+    return receivables_from_frame(pd.DataFrame(body, columns=header), file_name, prefixes=prefixes)
 
 
-def receivables_from_text(data: bytes, encoding: str, separator: str, file_name: str = ""):
+def receivables_from_text(data: bytes, encoding: str, separator: str, file_name: str = "",
+                          prefixes: tuple[str, ...] = CUSTOMER_PREFIXES):
     """A FEC text file read whole by pandas (text cells), then derived."""
     frame = pd.read_csv(io.BytesIO(data), sep=separator, dtype=str, keep_default_na=False, na_filter=False,
                         encoding=encoding, encoding_errors="replace", engine="c", quoting=csv.QUOTE_MINIMAL,
                         usecols=lambda name: _key(name) in USED)
-    return receivables_from_frame(frame, file_name)
+    return receivables_from_frame(frame, file_name, prefixes=prefixes)
 
 
 # A customer ledger ("grand livre clients", "extrait de compte") as Sage, EBP or Cegid print it: a heading line

@@ -283,7 +283,7 @@ def screen(data: bytes, file_name: str = "") -> str:
 
 
 def read_file(data: bytes, file_name: str = "", sheet: str | None = None, max_bytes: int | None = None,
-              nrows: int | None = None) -> Grid:
+              nrows: int | None = None, customer_accounts: tuple[str, ...] = ledger.CUSTOMER_PREFIXES) -> Grid:
     """Read any supported file into a grid (text files: only ``nrows`` lines when given); refuse what cannot be read."""
     if max_bytes is not None and len(data) > max_bytes:
         raise refuse(N_("The file is larger than the limit of {limit} MB."), limit=max_bytes // 1_000_000)
@@ -293,13 +293,13 @@ def read_file(data: bytes, file_name: str = "", sheet: str | None = None, max_by
         # A FEC: the whole ledger becomes the open receivables it holds (its lines are not invoices), read
         # once by pandas, never as a grid of a million rows.
         encoding, sep = fec
-        rows, report = ledger.receivables_from_text(data, encoding, sep, file_name)
+        rows, report = ledger.receivables_from_text(data, encoding, sep, file_name, customer_accounts)
         grid = Grid(rows=rows, kind="csv", encoding=encoding, separator=sep, ledger=report)
     else:
         grid = read_text(data, nrows) if kind == "csv" else read_workbook(data, kind, sheet)
     guards.check_columns(max(map(len, grid.rows), default=0))
     if kind != "csv" and grid.rows and ledger.is_fec(grid.rows[0]):       # a FEC saved as a workbook
-        grid.rows, grid.ledger = ledger.receivables(grid.rows, file_name)
+        grid.rows, grid.ledger = ledger.receivables(grid.rows, file_name, customer_accounts)
     elif grid.ledger is None and ledger.customer_ledger_header(grid.rows):
         if grid.truncated:
             grid = read_text(data, None)

@@ -13,7 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .. import audit, clock, payment_terms, priority
+from .. import audit, client_settings, clock, payment_terms, priority
 from ..errors import Conflict, DomainError, N_, NotFound
 from ..models import (Campaign, ClientCompany, DebtorAccount, ImportBatch, ImportKind, ImportRejection, ImportStatus)
 from . import (checking, column_plan, columns, customers, header, loading, mapping, payments, reading, sheet_choice,
@@ -116,7 +116,9 @@ def analyse(session: Session, batch: ImportBatch, sheet: str | None = None, data
     ``customers_sheet``: the customers sheet to show instead of the batch's ("-": none)."""
     data = data if data is not None else Path(batch.stored_path).read_bytes()
     nrows = HEAD_ROWS if len(data) > LARGE_TEXT_BYTES else None
-    grid = reading.read_file(data, batch.file_name, sheet=sheet or batch.sheet_name, nrows=nrows)
+    owner = session.get(ClientCompany, session.get(Campaign, batch.campaign_id).client_company_id)
+    grid = reading.read_file(data, batch.file_name, sheet=sheet or batch.sheet_name, nrows=nrows,
+                             customer_accounts=client_settings.customer_prefixes(owner))
     index = header.find_header(grid.rows)
     names = unique_names([text(c) for c in grid.rows[index]])
     grid.rows[index] = names

@@ -45,6 +45,8 @@ class ClientCompany(Base):
     # Late-payment interest of its terms of sale, in percent a year (None: the law's default rate).
     late_interest_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 3))
     reply_to_email: Mapped[str | None] = mapped_column(sa.String(254))
+    # The account prefixes of its customers in its ledger (FEC), comma-separated; None: 411 (importing.ledger).
+    customer_accounts: Mapped[str | None] = mapped_column(sa.String(100))
     # Its own wording of the e-mails to debtors: {kind: {language: {"subject": …, "body": …}}} with merge
     # fields (campaigns.mail.wording); a kind or language it leaves out is written in Relance's words.
     mail_templates: Mapped[dict | None] = mapped_column(sa.JSON)

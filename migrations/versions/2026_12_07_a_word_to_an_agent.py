@@ -1,4 +1,5 @@
-"""a manager's message to an agent, shown on its console until read
+"""a manager's message to an agent, shown on its console until read; the client's customer account prefixes
+in its ledger
 
 Revision ID: 0015
 Revises: 0014
@@ -29,8 +30,12 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_agent_messages')),
     )
     op.create_index('ix_agent_messages_agent_read', 'agent_messages', ['agent_id', 'read_at'])
+    with op.batch_alter_table('client_companies') as batch_op:
+        batch_op.add_column(sa.Column('customer_accounts', sa.String(length=100), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('client_companies') as batch_op:
+        batch_op.drop_column('customer_accounts')
     op.drop_index('ix_agent_messages_agent_read', table_name='agent_messages')
     op.drop_table('agent_messages')

@@ -165,3 +165,19 @@ def test_a_customer_ledger_printed_by_customer_gives_the_same_open_items(session
                              ["411PETIT", "Boulangerie Petit", "F201", "01/10/2026", "480,00", "480,00"]]
     assert grid.ledger.matched_codes == 1 and grid.ledger.customer_balance_cents == 83_000
     assert grid.ledger.allocations == [("411LOPEZ", "F102", 25_000)]
+
+
+def test_the_clients_own_customer_accounts_are_read_as_customers(session, make, tmp_path):
+    from campaigns import client_settings
+    renamed = FEC.replace("|411000|Clients|C002|", "|416000|Clients douteux|C002|")
+    company = make.client_company(name="Durand", payment_terms_days=30)
+    campaign = make.campaign(client_company=company)
+    batch = service.store_upload(session, campaign, "552100554FEC20261130.txt", renamed.encode(), str(tmp_path))
+    assert "C002" not in {row[0] for row in service.analyse(session, batch).grid.rows[1:]}      # 416: not a customer
+    client_settings.update(session, company, client_settings.SettingsInput(
+        legal_name="Durand", customer_accounts="411, 416"), None, __import__("datetime").date.today())
+    assert company.customer_accounts == "411, 416"
+    assert "C002" in {row[0] for row in service.analyse(session, batch).grid.rows[1:]}
+    with pytest.raises(DomainError):
+        client_settings.update(session, company, client_settings.SettingsInput(
+            legal_name="Durand", customer_accounts="411; 4 1 6*"), None, __import__("datetime").date.today())
