@@ -18,7 +18,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, clock, priority, states
+from . import audit, balances, clock, priority, states
 from .errors import N_, Conflict, DomainError, NotFound, PermissionDenied, ValidationError
 from .money import format_eur
 from .models import (Campaign, DebtorAccount, DisputeAttachment, Invoice, InvoiceCorrection, InvoiceMotive,
@@ -126,7 +126,6 @@ def answer_dispute(session: Session, campaign: Campaign, motive_id: int, user: U
     audit.record(session, user.id, "dispute.answered", motive, debtor_id=motive.debtor_id, **details)
     if decision in (MAINTAINED, CORRECTED):
         resolve_dispute(session, motive.id, user.id, note, now=now, campaign_id=campaign.id)
-        _paid_off(session, motive.debtor_id, now)
     session.flush()
     return motive
 
@@ -140,25 +139,8 @@ def _correct(session: Session, campaign: Campaign, invoice: Invoice, motive: Inv
     if cents == 0:
         invoice.status = InvoiceStatus.CANCELLED
     session.flush()
-    refresh_balance(session, session.get(DebtorAccount, invoice.debtor_id))
-
-
-def refresh_balance(session: Session, debtor: DebtorAccount) -> None:
-    """The debtor's totals from its invoices (after a correction)."""
-    total, count, oldest = session.execute(
-        sa.select(sa.func.coalesce(sa.func.sum(Invoice.outstanding_cents), 0),
-                  sa.func.count().filter(Invoice.outstanding_cents > 0),
-                  sa.func.min(sa.case((Invoice.outstanding_cents > 0, Invoice.due_date), else_=None)))
-        .where(Invoice.debtor_id == debtor.id)).one()
-    debtor.total_outstanding_cents, debtor.open_invoices_count, debtor.oldest_due_date = int(total), int(count), oldest
-
-
-def _paid_off(session: Session, debtor_id: int, now: datetime) -> None:
-    """A debtor whose corrections leave nothing to pay leaves the queue."""
-    debtor = session.get(DebtorAccount, debtor_id)
-    if (debtor.total_outstanding_cents or 0) <= 0 and debtor.queue_state in states.CALLABLE:
-        debtor.queue_state, debtor.next_action_at = QueueState.PAID, None
-        debtor.version = (debtor.version or 0) + 1
+    # The same totals as an update file's (a debtor left owing nothing leaves the queue as paid).
+    balances.refresh_debtors(session, campaign.id, {invoice.debtor_id})
 
 
 def close_credit_notes(session: Session, campaign_id: int, fallen_invoice_ids: set[int], batch_id: int | None,

@@ -22,6 +22,7 @@ from . import clock
 from .errors import N_, DomainError
 from .models import AgentStateChange, CallAttempt, Campaign, User
 from .supervision.figures import COMPLETED_CALL
+from .supervision.sqlhelp import seconds_between
 
 READY, ON_CALL, WRAP_UP, PAUSE, LOGGED_OUT = "ready", "on_call", "wrap_up", "pause", "logged_out"
 STATES = (READY, ON_CALL, WRAP_UP, PAUSE, LOGGED_OUT)
@@ -52,8 +53,9 @@ def current(session: Session, agent_id: int) -> Current:
 
 
 def change(session: Session, agent_id: int, state: str, reason: str | None = None, campaign_id: int | None = None,
-           debtor_id: int | None = None, now: datetime | None = None) -> Current:
-    """Stamp a new state (nothing when it is the current one already)."""
+           debtor_id: int | None = None, now: datetime | None = None, was: Current | None = None) -> Current:
+    """Stamp a new state (nothing when it is the current one already; ``was``: the current one, when the
+    caller has just read it)."""
     if state not in STATES:
         raise DomainError(N_("Unknown agent state."), field="state")
     if state == PAUSE and reason not in PAUSE_REASONS:
@@ -61,7 +63,7 @@ def change(session: Session, agent_id: int, state: str, reason: str | None = Non
     if state != PAUSE:
         reason = None
     now = clock.now(now)
-    was = current(session, agent_id)
+    was = was or current(session, agent_id)
     if (was.state, was.reason, was.debtor_id) == (state, reason, debtor_id) and (
             campaign_id is None or was.campaign_id == campaign_id):
         return was
@@ -77,9 +79,9 @@ def heartbeat(session: Session, agent_id: int, now: datetime | None = None) -> N
                     .execution_options(synchronize_session=False))
 
 
-def may_take_work(session: Session, agent_id: int) -> bool:
+def may_take_work(session: Session, agent_id: int, now: Current | None = None) -> bool:
     """A paused agent is handed no debtor (one who never chose a state is taken as ready)."""
-    return current(session, agent_id).state != PAUSE
+    return (now or current(session, agent_id)).state != PAUSE
 
 
 def timing(started_at: datetime, saved_at: datetime, dial_ms: int | None, hang_up_ms: int | None
@@ -176,20 +178,19 @@ def times_between(session: Session, campaign: Campaign, start: datetime, end: da
                 t.logged += seconds
             if state == PAUSE:
                 t.paused[reason or ""] = t.paused.get(reason or "", 0.0) + seconds
-    for agent_id, started, ended, dialled, hung_up, completed in session.execute(
-            sa.select(CallAttempt.agent_id, CallAttempt.started_at, CallAttempt.ended_at, CallAttempt.dialled_at,
-                      CallAttempt.hung_up_at, COMPLETED_CALL)
-            .where(CallAttempt.campaign_id == campaign.id, CallAttempt.agent_id.in_(list(times)),
-                   CallAttempt.started_at >= start, CallAttempt.started_at < end)):
+    # Summed in the database: the whole mission's calls are never loaded to add them up (the dashboard polls).
+    a = CallAttempt
+    timed = a.dialled_at.is_not(None) & a.hung_up_at.is_not(None)
+    for agent_id, calls, completed, handling, talk, wrap_up in session.execute(
+            sa.select(a.agent_id, sa.func.count(), sa.func.count().filter(COMPLETED_CALL),
+                      sa.func.sum(seconds_between(session, a.ended_at, a.started_at)),
+                      sa.func.sum(seconds_between(session, a.hung_up_at, a.dialled_at)).filter(timed),
+                      sa.func.sum(seconds_between(session, a.ended_at, a.hung_up_at)).filter(timed & (a.ended_at > a.hung_up_at)))
+            .where(a.campaign_id == campaign.id, a.agent_id.in_(list(times)), a.started_at >= start, a.started_at < end)
+            .group_by(a.agent_id)):
         t = times[agent_id]
-        t.calls += 1
-        t.completed += 1 if completed else 0
-        if ended is not None:
-            t.handling += (ended - started).total_seconds()
-        if dialled is not None and hung_up is not None:
-            t.talk += (hung_up - dialled).total_seconds()
-            if ended is not None:
-                t.wrap_up += max((ended - hung_up).total_seconds(), 0.0)
+        t.calls, t.completed = int(calls), int(completed or 0)
+        t.handling, t.talk, t.wrap_up = (round(float(v or 0), 3) for v in (handling, talk, wrap_up))
     for agent_id, count in session.execute(
             sa.select(Promise.agent_id, sa.func.count()).where(
                 Promise.campaign_id == campaign.id, Promise.agent_id.in_(list(times)),

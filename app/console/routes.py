@@ -83,10 +83,11 @@ def next_debtor(campaign_id):
             queue.release(db.session, held.id, current_user.id)
         except Conflict:
             db.session.rollback()
-    if not shift.may_take_work(db.session, current_user.id):
+    me = shift.current(db.session, current_user.id)
+    if not shift.may_take_work(db.session, current_user.id, me):
         db.session.commit()
         return render_workspace(campaign, None, notice=gettext("You are on pause: choose “Ready” to be handed a debtor."))
-    shift.change(db.session, current_user.id, shift.READY, campaign_id=campaign.id)
+    shift.change(db.session, current_user.id, shift.READY, campaign_id=campaign.id, was=me)
     debtor = queue.claim_next(db.session, campaign.id, current_user.id)
     db.session.commit()
     return _after_change(campaign, debtor, asked=True)
@@ -247,9 +248,10 @@ def outcome(campaign_id, debtor_id):
         return render_workspace(campaign, _debtor(campaign, debtor_id), values=request.form,
                                 errors={"__all__": domain_message(err)}, status=422)
     db.session.commit()  # durable before the next debtor is shown
-    if not shift.may_take_work(db.session, current_user.id):     # paused during the call: no next card
+    me = shift.current(db.session, current_user.id)
+    if not shift.may_take_work(db.session, current_user.id, me):    # paused during the call: no next card
         return render_workspace(campaign, None, notice=gettext("Call recorded. You are on pause."))
-    shift.change(db.session, current_user.id, shift.READY, campaign_id=campaign.id)
+    shift.change(db.session, current_user.id, shift.READY, campaign_id=campaign.id, was=me)
     following = queue.claim_next(db.session, campaign.id, current_user.id)
     db.session.commit()
     if htmx:

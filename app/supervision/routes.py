@@ -71,7 +71,7 @@ def dashboard(campaign_id: int):
         "supervision/dashboard.html", campaign=campaign, disputes=supervision.open_disputes(db.session, campaign.id, language=get_locale().language),
         numbers=supervision.numbers_to_find(db.session, campaign.id),
         can_manage=current_user.role in STAFF, final_done=final_recap_produced(db.session, campaign.id),
-        refused_emails=len(mail.refused_addresses(db.session, campaign.id)) if current_user.role in STAFF else 0,
+        refused_emails=mail.refused_count(db.session, campaign.id) if current_user.role in STAFF else 0,
         answers=client_answers.recent_answers(db.session, campaign.id), answer_labels=ANSWER_DECISION,
         final_recaps=closing.final_recaps(db.session, campaign.id),
         background_above=current_app.config.get("RECAP_BACKGROUND_ABOVE", 50_000), **context)

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .. import client_answers, clock, payment_references, promises
+from .. import balances, client_answers, clock, payment_references, promises
 from ..models import (Campaign, DebtorAccount, Invoice, InvoiceChange, InvoiceChangeKind, InvoiceStatus, Promise,
                       PromiseStatus, QueueState, UpdateLine, UpdateLineKind)
 from ..models.base import utcnow
@@ -322,7 +322,7 @@ def apply(session: Session, campaign: Campaign, batch_id: int, plan: Plan, resul
         _insert_new(session, campaign.id, batch_id, result, plan.new, now)
     session.flush()
     debtor_ids |= _new_debtors(session, batch_id)
-    _refresh_debtors(session, campaign.id, debtor_ids)
+    balances.refresh_debtors(session, campaign.id, debtor_ids)
     # A dispute awaiting its credit note closes once the file lowers its invoice.
     client_answers.close_credit_notes(session, campaign.id, {line.invoice_id for line in applied if line.fall > 0},
                                       batch_id, now)
@@ -388,27 +388,3 @@ def _insert_new(session: Session, campaign_id: int, batch_id: int, result: Check
             Invoice.import_batch_id == batch_id))])
 
 
-def _refresh_debtors(session: Session, campaign_id: int, debtor_ids: set[int]) -> None:
-    """Totals from the invoices of these debtors; those with nothing left to pay leave the queue."""
-    open_filter = Invoice.outstanding_cents > 0
-    rows = []
-    ordered = sorted(debtor_ids)
-    for start in range(0, len(ordered), CHUNK):
-        rows += session.execute(
-            sa.select(Invoice.debtor_id, sa.func.sum(Invoice.outstanding_cents),
-                      sa.func.sum(sa.case((open_filter, 1), else_=0)),
-                      sa.func.min(sa.case((open_filter, Invoice.due_date), else_=None)),
-                      sa.func.sum(Invoice.initial_outstanding_cents))
-            .where(Invoice.campaign_id == campaign_id, Invoice.debtor_id.in_(ordered[start:start + CHUNK]))
-            .group_by(Invoice.debtor_id)).all()
-    # What each debtor was entrusted with: its invoices as placed, those added or raised since included.
-    # Sums come back as Decimal on PostgreSQL: ints, as the columns hold (the ORM keeps what it is given).
-    values = [{"id": debtor_id, "total_outstanding_cents": int(total or 0), "open_invoices_count": int(count or 0),
-               "oldest_due_date": oldest, "initial_outstanding_cents": int(entrusted or 0)}
-              for debtor_id, total, count, oldest, entrusted in rows]
-    for row in values:
-        if row["total_outstanding_cents"] <= 0:
-            row["queue_state"] = QueueState.PAID
-    for group in ([v for v in values if "queue_state" in v], [v for v in values if "queue_state" not in v]):
-        if group:
-            session.execute(sa.update(DebtorAccount), group)

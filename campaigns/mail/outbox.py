@@ -71,6 +71,13 @@ class Refusal:
     refused_at: datetime | None
 
 
+def refused_count(session: Session, campaign_id: int) -> int:
+    """How many addresses of the campaign's debtors a server refused for good (the dashboard's tag)."""
+    return sum(len([a for a in invalid.split(",") if a]) for invalid in session.scalars(
+        sa.select(DebtorAccount.invalid_emails).where(DebtorAccount.campaign_id == campaign_id,
+                                                      DebtorAccount.invalid_emails.is_not(None))))
+
+
 def refused_addresses(session: Session, campaign_id: int) -> list[Refusal]:
     """Every address of the campaign's debtors refused for good, newest first: the manager finds another."""
     from ..models import AuditEntry

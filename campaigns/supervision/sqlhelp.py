@@ -26,6 +26,13 @@ def text_agg(session: Session, column, separator: str = ", "):
     return sa.func.group_concat(column, separator)
 
 
+def seconds_between(session: Session, later, earlier):
+    """``later - earlier`` in seconds, with their fractions (julianday on SQLite: exact to the millisecond)."""
+    if dialect(session) == "postgresql":
+        return sa.func.extract("epoch", later - earlier)
+    return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 86400.0
+
+
 def epoch_seconds(session: Session, column):
     """A timestamp as seconds since 1970 (for spans of time)."""
     if dialect(session) == "postgresql":
