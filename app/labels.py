@@ -1,6 +1,8 @@
 """Words for the statuses every area shows, in the user's language: one place per enum."""
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from campaigns import pause_reasons
 from campaigns.models import MessageStatus, PromiseStatus
 
 PROMISE_STATUS = {
@@ -18,3 +20,15 @@ MESSAGE_KIND = {"promise_confirmation": _l("Promise confirmation"), "reminder": 
 
 ANSWER_DECISION = {"maintained": _l("Invoice maintained"), "corrected": _l("Invoice corrected"),
                    "credit_note": _l("Credit note to come")}
+
+
+def pause_reason_labels(session) -> tuple[dict[str, str], dict[str, str]]:
+    """The pause reasons offered now, and every one (pauses already taken may name a retired one): code to
+    words, a built-in reason in the reader's language, a manager's as written."""
+    offered, every = {}, {}
+    for reason in pause_reasons.listed(session, include_retired=True):
+        text, translatable = pause_reasons.label_msgid(reason)
+        every[reason.code] = gettext(text) if translatable else text
+        if reason.active:
+            offered[reason.code] = every[reason.code]
+    return offered, every

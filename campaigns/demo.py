@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import accounts
+from . import accounts, pause_reasons
 from .models import Campaign, CampaignStatus, ClientCompany, Role, User, utcnow
 from .taxonomy import ensure_default_taxonomy
 
@@ -40,6 +40,7 @@ DEMO_LOGINS = [
 def load_demo(session: Session, upload_folder: str | None = None) -> Campaign:
     """Create (or find) the demo client, its users and its campaign with the demo file loaded."""
     ensure_default_taxonomy(session)
+    pause_reasons.ensure_defaults(session)
     client = session.scalar(sa.select(ClientCompany).where(ClientCompany.name == DEMO_CLIENT))
     if client is None:
         client = ClientCompany(name=DEMO_CLIENT, siren="552100554", contact_name="Hélène Durand",

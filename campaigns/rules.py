@@ -74,10 +74,14 @@ SETTABLE_DELAYS = ("no_answer", "busy", "voicemail", "switchboard", "wrong_party
                    "motive")
 
 
+# How the card links a number: "tel" opens the phone or the computer's calling app, "sip" a softphone.
+DIAL_SCHEMES = ("tel", "sip")
+
+
 def save_settings(session, campaign: Campaign, user_id: int, *, weights: dict, hours: dict, lease_minutes,
                   max_attempts, promise_grace_days, callback_grace_minutes, delays: dict, scripts: dict,
                   small_first: bool = False, segment_points: dict | None = None,
-                  size_points: dict | None = None) -> None:
+                  size_points: dict | None = None, dial_scheme: str | None = None) -> None:
     """Validate then store the campaign's queue settings; ValidationError({field: DomainError}) otherwise."""
     from . import audit
     from .errors import N_, DomainError, ValidationError
@@ -126,8 +130,12 @@ def save_settings(session, campaign: Campaign, user_id: int, *, weights: dict, h
             errors[f"script_body:{segment}"] = DomainError(
                 N_("Unknown merge fields: {fields}. The fields are listed above the scripts."),
                 field=f"script_body:{segment}", fields=", ".join("{" + name + "}" for name in wrong))
+    if dial_scheme is not None and dial_scheme not in DIAL_SCHEMES:
+        errors["dial_scheme"] = DomainError(N_("Choose how the card's numbers are dialled."), field="dial_scheme")
     if errors:
         raise ValidationError(errors)
+    if dial_scheme is not None:
+        campaign.dial_scheme = dial_scheme
     campaign.priority_weights = {**clean_weights, "small_first": bool(small_first),
                                  "segments": {k: v for k, v in segments.items() if v},
                                  "sizes": {k: v for k, v in sizes.items() if v}}
@@ -151,4 +159,5 @@ def save_settings(session, campaign: Campaign, user_id: int, *, weights: dict, h
     from . import priority
     priority.recompute_campaign(session, campaign.id)
     audit.record(session, user_id, "campaign.queue_settings", campaign, weights=campaign.priority_weights,
-                 calling_hours=campaign.calling_hours, lease_minutes=lease, max_attempts=attempts)
+                 calling_hours=campaign.calling_hours, lease_minutes=lease, max_attempts=attempts,
+                 dial_scheme=campaign.dial_scheme)

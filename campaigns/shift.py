@@ -18,9 +18,10 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import clock
-from .errors import N_, DomainError
-from .models import AgentStateChange, CallAttempt, Campaign, User
+from . import clock, pause_reasons
+from .errors import N_, DomainError, NotFound
+from .models import (AgentMessage, AgentStateChange, CallAttempt, Campaign, DebtorAccount, Promise, User,
+                     campaign_agents)
 from .supervision.figures import COMPLETED_CALL
 from .supervision.sqlhelp import seconds_between
 
@@ -28,8 +29,6 @@ READY, ON_CALL, WRAP_UP, PAUSE, LOGGED_OUT = "ready", "on_call", "wrap_up", "pau
 STATES = (READY, ON_CALL, WRAP_UP, PAUSE, LOGGED_OUT)
 STATE_LABELS = {READY: N_("Ready"), ON_CALL: N_("On a call"), WRAP_UP: N_("Wrap-up"), PAUSE: N_("On pause"),
                 LOGGED_OUT: N_("Logged out")}
-PAUSE_REASONS = {"break": N_("Break"), "lunch": N_("Lunch"), "training": N_("Training"),
-                 "technical": N_("Technical problem"), "briefing": N_("Briefing")}
 # A console that has not renewed its lease for this long is taken as closed: its shift ended at the last sign.
 HEARTBEAT_GRACE = timedelta(minutes=5)
 
@@ -58,7 +57,7 @@ def change(session: Session, agent_id: int, state: str, reason: str | None = Non
     caller has just read it)."""
     if state not in STATES:
         raise DomainError(N_("Unknown agent state."), field="state")
-    if state == PAUSE and reason not in PAUSE_REASONS:
+    if state == PAUSE and not pause_reasons.is_offered(session, reason):
         raise DomainError(N_("Choose the reason for the pause."), field="reason")
     if state != PAUSE:
         reason = None
@@ -150,7 +149,6 @@ def day_times(session: Session, campaign: Campaign, day: date, now: datetime | N
 def times_between(session: Session, campaign: Campaign, start: datetime, end: datetime,
                   now: datetime | None = None, agent_ids: list[int] | None = None) -> list[AgentTimes]:
     """Every agent's times between two moments in this campaign (the whole mission, a day)."""
-    from .models import Promise, campaign_agents
     now = clock.now(now)
     end = min(end, now)
     if agent_ids is None:
@@ -212,7 +210,6 @@ class FloorRow:
 
 def floor(session: Session, campaign: Campaign, now: datetime | None = None) -> list[FloorRow]:
     """Each agent of the campaign: its state and time in it, the debtor it holds, and its day so far."""
-    from .models import DebtorAccount
     now = clock.now(now)
     times = day_times(session, campaign, clock.today(campaign, now), now)
     ids = [t.agent_id for t in times]
@@ -267,7 +264,6 @@ MAX_MESSAGE = 500
 
 def send_message(session: Session, campaign: Campaign, sender_id: int, agent_id: int, text: str) -> None:
     """A manager's word to an agent of the campaign, shown on its console until it reads it."""
-    from .models import AgentMessage, campaign_agents
     text = " ".join((text or "").split())
     if not text:
         raise DomainError(N_("Write the message."), field="text")
@@ -276,14 +272,12 @@ def send_message(session: Session, campaign: Campaign, sender_id: int, agent_id:
     assigned = session.scalar(sa.select(campaign_agents.c.user_id).where(
         campaign_agents.c.campaign_id == campaign.id, campaign_agents.c.user_id == agent_id))
     if assigned is None:
-        from .errors import NotFound
         raise NotFound(N_("This negotiator is not on this campaign."))
     session.add(AgentMessage(agent_id=agent_id, sender_id=sender_id, campaign_id=campaign.id, text=text))
     session.flush()
 
 
 def unread_messages(session: Session, agent_id: int) -> list:
-    from .models import AgentMessage
     return list(session.execute(
         sa.select(AgentMessage.id, AgentMessage.text, AgentMessage.created_at, User.name)
         .outerjoin(User, User.id == AgentMessage.sender_id)
@@ -292,7 +286,6 @@ def unread_messages(session: Session, agent_id: int) -> list:
 
 
 def mark_read(session: Session, agent_id: int, message_id: int, now: datetime | None = None) -> None:
-    from .models import AgentMessage
     session.execute(sa.update(AgentMessage).where(AgentMessage.id == message_id, AgentMessage.agent_id == agent_id,
                                                   AgentMessage.read_at.is_(None))
                     .values(read_at=clock.now(now)).execution_options(synchronize_session=False))

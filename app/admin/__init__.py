@@ -1,4 +1,5 @@
-"""Accounts, for administrators."""
+"""Accounts, the audit log, background jobs and interest rates, for administrators; the pause reasons, for
+managers too."""
 from flask import Blueprint
 from flask_babel import lazy_gettext
 
@@ -11,5 +12,6 @@ nav_item(bp, [Role.ADMIN], "admin.users", lazy_gettext("Accounts"))
 nav_item(bp, [Role.ADMIN], "admin.audit_log", lazy_gettext("Audit log"))
 nav_item(bp, [Role.ADMIN], "admin.health", lazy_gettext("Background jobs"))
 nav_item(bp, [Role.ADMIN], "admin.rates_page", lazy_gettext("Interest rates"))
+nav_item(bp, [Role.MANAGER, Role.ADMIN], "admin.pause_reasons_page", lazy_gettext("Pause reasons"))
 
 from . import routes  # noqa: E402,F401

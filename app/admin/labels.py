@@ -22,4 +22,7 @@ ACTION_LABELS = {
     "notice.approved": _l("Formal notice approved by the client"),
     "notice.declined": _l("Formal notice declined by the client"),
     "campaign.escalation_rules": _l("Formal-notice rules changed"), "rate.added": _l("Interest rate recorded"),
+    "pause_reason.add": _l("Pause reason added"), "pause_reason.rename": _l("Pause reason renamed"),
+    "pause_reason.retired": _l("Pause reason no longer offered"),
+    "pause_reason.offered": _l("Pause reason offered again"), "pause_reason.moved": _l("Pause reasons reordered"),
 }

@@ -4,13 +4,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from campaigns import accounts, audit
-from campaigns.errors import DomainError, ValidationError
+from campaigns import accounts, audit, pause_reasons
+from campaigns.errors import DomainError, NotFound, ValidationError
 from campaigns.models import Role
 
 from ..auth.permissions import roles_required
 from ..errors import domain_message
 from ..extensions import db
+from ..labels import pause_reason_labels
 from . import bp
 from .labels import ACTION_LABELS
 from .forms import UserForm
@@ -114,3 +115,48 @@ def rates_page():
             return redirect(url_for("admin.rates_page"), 303)
     return render_template("admin/rates.html", half_years=rates.half_years(db.session), errors=errors,
                            form=form), 422 if errors else 200
+
+
+@bp.route("/pause-reasons", methods=["GET", "POST"])
+@roles_required(Role.MANAGER, Role.ADMIN)
+def pause_reasons_page():
+    """The reasons negotiators choose from when they pause: rename, reorder, add, retire, offer again."""
+    pause_reasons.ensure_defaults(db.session)   # seeded by the migration; a database made otherwise has none
+    db.session.commit()
+    errors, form = {}, None
+    if request.method == "POST":
+        form = request.form
+        action, reason_id = form.get("action", ""), form.get("reason", type=int)
+        try:
+            if action == "add":
+                pause_reasons.add(db.session, current_user.id, form.get("label", "")[:200], translate=_)
+                done = _("Reason added: negotiators can choose it now.")
+            elif action == "rename" and reason_id:
+                pause_reasons.rename(db.session, current_user.id, reason_id, form.get("label", "")[:200], translate=_)
+                done = _("Reason renamed.")
+            elif action in ("retire", "offer") and reason_id:
+                pause_reasons.set_offered(db.session, current_user.id, reason_id, action == "offer")
+                done = _("Reason offered again.") if action == "offer" else _(
+                    "Reason no longer offered; pauses already taken keep its name.")
+            elif action in ("up", "down") and reason_id:
+                pause_reasons.move(db.session, current_user.id, reason_id, -1 if action == "up" else 1)
+                done = _("Order saved.")
+            else:
+                return _("This form is not one this page sends."), 400
+        except NotFound as exc:
+            db.session.rollback()
+            return domain_message(exc), 404
+        except DomainError as exc:
+            db.session.rollback()
+            exc_errors = exc.errors if isinstance(exc, ValidationError) else {exc.field or "label": exc}
+            errors = {"target": reason_id if action != "add" else "new",
+                      **{name: domain_message(err) for name, err in exc_errors.items()}}
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(url_for("admin.pause_reasons_page"), 303)
+    rows = pause_reasons.listed(db.session, include_retired=True)
+    offered, names = pause_reason_labels(db.session)
+    in_use = pause_reasons.times_chosen(db.session)
+    return render_template("admin/pause_reasons.html", rows=rows, names=names, in_use=in_use, errors=errors,
+                           form=form, offered_count=len(offered)), 422 if errors else 200

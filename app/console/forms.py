@@ -48,6 +48,10 @@ METHOD_LABELS = {
     PaymentMethod.LCR: _l("Bill of exchange (LCR)"),
     PaymentMethod.CASH: _l("Cash"),
 }
+# One letter per method on the method lists (the card shows it beside each): b for "carte bancaire", the
+# c going to the cheque.
+METHOD_KEYS = {PaymentMethod.TRANSFER: "v", PaymentMethod.CHEQUE: "c", PaymentMethod.CARD: "b",
+               PaymentMethod.DIRECT_DEBIT: "p", PaymentMethod.LCR: "l", PaymentMethod.CASH: "e"}
 DIRECT_RESULTS = {"no_answer", "busy", "voicemail", "switchboard", "wrong_party", "wrong_number"}
 
 

@@ -18,8 +18,8 @@ from campaigns.taxonomy import motives_for
 from ..errors import domain_message
 from ..extensions import db, htmx
 from . import reads
-from ..labels import ANSWER_DECISION, MESSAGE_KIND, MESSAGE_STATUS, PROMISE_STATUS
-from .forms import METHOD_LABELS, MOTIVE_ROWS, OUTCOMES, PLAN_ROWS, SECTIONS
+from ..labels import ANSWER_DECISION, MESSAGE_KIND, MESSAGE_STATUS, PROMISE_STATUS, pause_reason_labels
+from .forms import METHOD_KEYS, METHOD_LABELS, MOTIVE_ROWS, OUTCOMES, PLAN_ROWS, SECTIONS
 
 # Domain field names (campaigns.outcomes) -> the form field that shows the message.
 _FIELDS = {
@@ -109,6 +109,14 @@ AGENDA_KINDS = {agenda.PERSONAL: _l("my callback"), agenda.TEAM: _l("team callba
                 agenda.BROKEN: _l("promise broken today")}
 
 
+def shift_context() -> dict:
+    """What the shift bar needs: the agent's state, the reasons it may pause for, and the names of all of
+    them (its own pause may have a reason retired since)."""
+    offered, every = pause_reason_labels(db.session)
+    return dict(me=shift.current(db.session, current_user.id), states=shift.STATE_LABELS, reasons=offered,
+                reason_names=every)
+
+
 def agenda_context(campaign, now) -> dict:
     return dict(agenda=agenda.today(db.session, campaign, current_user.id, now), agenda_now=now,
                 agenda_kinds=AGENDA_KINDS, agent_messages=shift.unread_messages(db.session, current_user.id))
@@ -129,7 +137,8 @@ def render_workspace(campaign, debtor, *, values=None, errors=None, notice=None,
         fresh=values is None, notice=notice, conflict=conflict, asked=asked,
         closed=domain_message(closed) if closed is not None else None,
         day=reads.agent_day(db.session, current_user.id, campaign, now),
-        outcomes=OUTCOMES, sections=SECTIONS, methods=METHOD_LABELS, promise_states=PROMISE_STATUS,
+        outcomes=OUTCOMES, sections=SECTIONS, methods=METHOD_LABELS, method_keys=METHOD_KEYS,
+        method_hint=_l("One letter picks the method: the one shown beside it."), promise_states=PROMISE_STATUS,
         motive_rows=range(1, MOTIVE_ROWS + 1), plan_rows=range(1, PLAN_ROWS + 1),
         motive_groups=_motive_groups(campaign) if card else [],
         explanation=_explanation(debtor) if card else None,
@@ -137,7 +146,7 @@ def render_workspace(campaign, debtor, *, values=None, errors=None, notice=None,
         french_amount=french_amount, domain_message=domain_message,
         result_labels=RESULT_LABELS, explain_text=explain_text, oob=bool(htmx),
         message_kinds=MESSAGE_KIND, message_states=MESSAGE_STATUS, answer_labels=ANSWER_DECISION,
-        me=shift.current(db.session, current_user.id), states=shift.STATE_LABELS, reasons=shift.PAUSE_REASONS,
+        **shift_context(),
         **agenda_context(campaign, now),
     )
     template = "console/_workspace.html" if htmx and not htmx.boosted else "console/campaign.html"

@@ -16,7 +16,7 @@ from ..errors import domain_message
 from ..extensions import db, htmx
 from . import bp, reads
 from .forms import parse_outcome
-from .render import agenda_context, render_workspace, domain_field
+from .render import agenda_context, domain_field, render_workspace, shift_context
 
 WORKERS = (Role.AGENT, Role.MANAGER, Role.ADMIN)
 
@@ -131,8 +131,8 @@ def set_state(campaign_id):
     except DomainError as err:
         db.session.rollback()
         error = domain_message(err)
-    return render_template("console/_shift.html", campaign=campaign, me=shift.current(db.session, current_user.id),
-                           states=shift.STATE_LABELS, reasons=shift.PAUSE_REASONS, error=error), 422 if error else 200
+    return render_template("console/_shift.html", campaign=campaign, error=error, **shift_context()), \
+        422 if error else 200
 
 
 @bp.route("/campaigns/<int:campaign_id>/debtors/<int:debtor_id>")

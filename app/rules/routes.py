@@ -57,6 +57,7 @@ def edit(campaign_id: int):
                 small_first=f.get("small_first") == "1",
                 segment_points={seg: f.get(f"segment_points_{i}", "") for i, seg in enumerate(segments) if seg},
                 size_points={size: f.get(f"size_points_{size}", "") for size in SIZES},
+                dial_scheme=f.get("dial_scheme") or None,
                 hours={"days": f.getlist("days"), "exclude_holidays": f.get("exclude_holidays") == "1",
                        "windows": [(f.get(f"window_{i}_start", ""), f.get(f"window_{i}_end", ""))
                                    for i in range(WINDOWS)]},

@@ -11,6 +11,7 @@ from campaigns.errors import DomainError, NotFound
 
 from ..auth.permissions import roles_required
 from ..errors import domain_message
+from ..labels import pause_reason_labels
 from ..extensions import db, htmx
 from . import bp
 from .routes import STAFF, _campaign
@@ -21,7 +22,7 @@ from .routes import STAFF, _campaign
 def floor(campaign_id: int):
     campaign = _campaign(campaign_id)
     context = dict(campaign=campaign, rows=shift.floor(db.session, campaign), states=shift.STATE_LABELS,
-                   reasons=shift.PAUSE_REASONS, now=clock.now())
+                   reasons=pause_reason_labels(db.session)[1], now=clock.now())
     if htmx:
         return render_template("supervision/_floor.html", **context)
     return render_template("supervision/floor.html", **context)

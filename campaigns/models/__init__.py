@@ -16,7 +16,7 @@ from .invoices import Invoice, InvoiceStatus
 from .messages import MessageStatus, OutboundMessage
 from .notices import FormalNotice
 from .rates import LegalRate
-from .shifts import AgentMessage, AgentStateChange
+from .shifts import AgentMessage, AgentStateChange, PauseReason
 from .users import LoginAttempt, Role, User
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -67,6 +67,8 @@ class Campaign(Base):
     # How formal notices are written (sender, deadline, estimated due dates); None: campaigns.notices defaults.
     notice_settings: Mapped[dict | None] = mapped_column(sa.JSON)
     retention_days: Mapped[int] = mapped_column(default=90)
+    # How the card's numbers are linked: "tel" (the phone or the default calling app) or "sip" (a softphone).
+    dial_scheme: Mapped[str] = mapped_column(sa.String(8), default="tel", server_default="tel")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

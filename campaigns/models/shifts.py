@@ -18,7 +18,7 @@ class AgentStateChange(Base):
     agent_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="SET NULL"))
     state: Mapped[str] = mapped_column(sa.String(12))      # campaigns.shift.STATES
-    reason: Mapped[str | None] = mapped_column(sa.String(20))  # a pause's reason (campaigns.shift.PAUSE_REASONS)
+    reason: Mapped[str | None] = mapped_column(sa.String(20))  # a pause's reason (pause_reasons.code)
     debtor_id: Mapped[int | None] = mapped_column()         # the debtor of a call (for the live view)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -36,3 +36,18 @@ class AgentMessage(Base):
     text: Mapped[str] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PauseReason(Base):
+    """A reason an agent may give for a pause, in the order the console lists them. Managers edit the list;
+    a reason no longer offered is retired, never deleted (past pauses keep naming it). The five built-in
+    reasons have no label of their own until a manager renames one: they are shown in the reader's language."""
+
+    __tablename__ = "pause_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)   # what agent_state_changes.reason holds
+    label: Mapped[str | None] = mapped_column(sa.String(60))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -59,9 +59,13 @@ def test_each_kind_of_call_costs_no_more_keys_than_its_target(page, live_server)
     counts["callback"], called_back = _work(page, ["r", "10", "Enter"])
     counts["motive"], disputed = _work(page, ["l", "1", "a", "Enter"])
     counts["plan"], planned = _work(page, ["p", "3x15/12", "Enter"])
-    screenshot(page, "keystrokes-after-four-calls")
+    # The method list takes one letter per method, shown beside it: b for the card ("carte bancaire").
+    assert "Carte bancaire (b)" in page.inner_text("#promise_method")
+    counts["promise by card"], by_card = _work(page, ["p", "+7", "Tab", "Tab", "b", "Enter"])
+    screenshot(page, "keystrokes-after-five-calls")
     print("keystrokes", counts)
     assert counts["promise"] <= 5 and counts["callback"] <= 6 and counts["motive"] <= 4 and counts["plan"] <= 12
+    assert counts["promise by card"] <= 7
 
     session = live_server.session
     single = session.scalar(sa.select(Promise).where(Promise.debtor_id == promised))
@@ -75,6 +79,7 @@ def test_each_kind_of_call_costs_no_more_keys_than_its_target(page, live_server)
     family = next(m for m in tree if not m.parent_code)                                   # "1": the first family
     first_sub = next(m for m in tree if m.parent_code == family.code)                     # "a": its first motive
     assert len(motives) == 2 and {(m.family_fr, m.label_fr) for m in motives} == {(family.label_fr, first_sub.label_fr)}
+    assert session.scalar(sa.select(Promise.method).where(Promise.debtor_id == by_card)).value == "carte"
     plan = session.scalar(sa.select(Promise).where(Promise.debtor_id == planned))
     first = date(today.year if (today.month, today.day) <= (12, 15) else today.year + 1, 12, 15)
     assert plan.is_plan and [(i.due_date, i.amount_cents) for i in plan.instalments] == [

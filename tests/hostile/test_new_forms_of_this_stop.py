@@ -46,6 +46,10 @@ def test_no_new_field_answers_a_5xx(web, app_make, floor, value):
         web.get(f"{base}/supervision/messages?status={value[:100]}&page={value[:100]}"),
         web.post(f"{base}/client/", {"legal_name": "Durand", "customer_accounts": value}),
         web.post("/account/digest", {"digest": value}),
+        web.post("/admin/pause-reasons", {"action": "add", "label": value}),
+        web.post("/admin/pause-reasons", {"action": value, "reason": value, "label": value}),
+        web.post("/admin/pause-reasons", {"action": "rename", "reason": "1", "label": value}),
+        web.post(f"/rules/campaigns/{campaign.id}", {"dial_scheme": value}),
     ]
     for response in answers:
         assert response.status_code < 500, response.get_data(as_text=True)[:500]

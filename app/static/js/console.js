@@ -65,6 +65,14 @@
       el.dispatchEvent(new Event("change", { bubbles: true }));
       return;
     }
+    // A payment-method list: one letter per method (shown beside each), whatever the list's own type-ahead does.
+    if (el && el.tagName === "SELECT" && el.hasAttribute("data-method-keys") && !event.ctrlKey && !event.metaKey &&
+        !event.altKey && /^[a-z]$/i.test(event.key)) {
+      var option = el.querySelector('option[data-method-key="' + event.key.toLowerCase() + '"]');
+      event.preventDefault();
+      if (option) { el.value = option.value; el.dispatchEvent(new Event("change", { bubbles: true })); }
+      return;
+    }
     if (typing(el) || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var key = event.key.toLowerCase();
     var focusTarget = document.querySelector('[data-key-focus="' + key + '"]');
