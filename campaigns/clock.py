@@ -7,9 +7,21 @@ from zoneinfo import ZoneInfo
 DEFAULT_TIMEZONE = "Europe/Paris"
 
 
+_source = None   # a callable giving the instant, put in place by ``use`` (tests that move time on)
+
+
 def now(at: datetime | None = None) -> datetime:
     """``at`` when a caller injects a moment (tests, replays), else the current instant in UTC."""
-    return at or datetime.now(timezone.utc)
+    if at is not None:
+        return at
+    return _source() if _source is not None else datetime.now(timezone.utc)
+
+
+def use(source) -> None:
+    """Take "now" from ``source`` (a callable returning an aware datetime) everywhere the app asks the
+    clock, or from the system again with ``None``. For tests that work a shift through time in a browser."""
+    global _source
+    _source = source
 
 
 def zone(campaign=None) -> ZoneInfo:

@@ -1,12 +1,12 @@
 """Setting up a campaign: create it for a client company, assign negotiators, start, pause and close it."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, currencies, priority
+from . import audit, clock, currencies, priority
 from .errors import DomainError, N_, ValidationError
 from .models import Campaign, CampaignStatus, ClientCompany, DebtorAccount, Role, User
 
@@ -92,7 +92,7 @@ def change_status(session: Session, campaign: Campaign, action: str, by_user_id:
             raise DomainError(N_("Enter the exchange rate of {currencies} before starting: the call order "
                                  "compares amounts in {main}."), field="rates",
                               currencies=", ".join(missing), main=campaign.currency)
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     campaign.status = target
     if action == "start" and campaign.started_at is None:
         campaign.started_at = now

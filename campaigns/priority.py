@@ -15,12 +15,12 @@ Explanations are lists of (English N_ template, params) so the web can translate
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import currencies, debtor_profile
+from . import clock, currencies, debtor_profile
 from .errors import N_
 from .models import Campaign, DebtorAccount, QueueState
 from .money import format_eur
@@ -73,8 +73,7 @@ def ending_factor(campaign: Campaign | None, today: date) -> float:
 
 
 def _today(now: datetime | None) -> date:
-    from zoneinfo import ZoneInfo
-    return (now or datetime.now(timezone.utc)).astimezone(ZoneInfo("Europe/Paris")).date()
+    return clock.today(at=now)
 
 
 def converted_outstanding(debtor: DebtorAccount, campaign: Campaign | None) -> int | None:

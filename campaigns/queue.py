@@ -9,7 +9,7 @@ retry delays) inside the eligibility test itself; ``tick`` judges promises and r
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
-from campaigns import shortcuts
+from campaigns import clock, shortcuts
 from campaigns.money import format_eur
 from campaigns.models import ContactResult, PaymentMethod
 
@@ -105,7 +105,7 @@ def parse_outcome(form, started_at: datetime | None = None, today: date | None =
                                     PromiseInput)
 
     errors: dict[str, str] = {}
-    today = today or datetime.now(PARIS).date()
+    today = today or clock.now().astimezone(PARIS).date()
     choice = form.get("outcome", "")
     if choice in DIRECT_RESULTS:
         result = ContactResult(choice)
@@ -206,7 +206,7 @@ def parse_outcome(form, started_at: datetime | None = None, today: date | None =
             at = None
         if when is None and at is not None and "callback_date" not in errors:
             # No date: the next time it is that hour (today if still to come, else tomorrow).
-            now_here = datetime.now(PARIS)
+            now_here = clock.now().astimezone(PARIS)
             when = today if (today > now_here.date() or at > now_here.time()) else today + timedelta(days=1)
         if at is None:
             errors["callback_time"] = _l("Enter a time as hh:mm (or 10, 1430).")

@@ -5,7 +5,7 @@ Writes (claims, leases, outcomes) go through campaigns.queue and campaigns.outco
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -21,14 +21,14 @@ from campaigns.supervision.figures import DayFigures
 from campaigns.access import visible_campaigns_query
 from campaigns.models import (CallAttempt, Callback, CallbackStatus, CallScript, Campaign, ContactResult,
                               DebtorAccount, FormalNotice, Invoice, InvoiceMotive, InvoiceStatus, MotiveStatus,
-                              OutboundMessage, Phone, Promise, User, PromiseStatus, QueueState)
+                              OutboundMessage, Phone, Promise, User, PromiseStatus)
 
 PARIS = ZoneInfo("Europe/Paris")
 OPEN_INVOICE = (InvoiceStatus.OPEN, InvoiceStatus.PROMISED, InvoiceStatus.DISPUTED)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 def phone_display(phone: Phone) -> str:

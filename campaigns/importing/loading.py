@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..db import is_postgres
 from ..debtor_profile import DEFAULT_LANGUAGE
 from ..models import QueueState
@@ -70,7 +71,7 @@ def load(session: Session, campaign_id: int, batch_id: int, result: CheckResult,
     """Insert the debtors, their phones and invoices of ``result``; return {grouping key: debtor id}."""
     session.flush()
     writer = _Writer(session)
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     now_value = now if writer.pg else writer.value(now)
     debtors = result.debtors
     drafts = list(debtors.values())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -431,7 +431,7 @@ def apply(session: Session, batch: ImportBatch, translate=lambda s: s, progress=
             company.customers_mapping, company.customers_mapping_columns = (batch.customers_mapping,
                                                                             batch.customers_columns)
     batch.status = ImportStatus.APPLIED
-    batch.applied_at = datetime.now(timezone.utc)
+    batch.applied_at = clock.now()
     batch.progress_done = batch.progress_total
     audit.record(session, batch.uploaded_by_id, "import.apply", batch, campaign_id=campaign.id,
                  accepted=result.accepted, rejected=result.rejected, debtors=batch.debtors_count,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from .. import balances, client_answers, clock, payment_references, promises
 from ..models import (Campaign, DebtorAccount, Invoice, InvoiceChange, InvoiceChangeKind, InvoiceStatus, Promise,
-                      PromiseStatus, QueueState, UpdateLine, UpdateLineKind)
+                      PromiseStatus, UpdateLine, UpdateLineKind)
 from ..models.base import utcnow
 from ..models.calls import promise_invoices
 from . import loading

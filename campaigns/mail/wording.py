@@ -14,7 +14,7 @@ from importlib import resources
 
 from sqlalchemy.orm import Session
 
-from .. import audit, merge_fields
+from .. import audit, clock, merge_fields
 from ..errors import N_, DomainError, ValidationError
 from ..models import ClientCompany
 from ..money import format_money
@@ -108,7 +108,7 @@ def promise_values(company: ClientCompany, debtor, language: str, *, reference: 
         "societe": debtor.company_name or debtor.customer_code or "",
         "contact": contacts[0] if contacts else "",
         "montant": money(total_cents if amount_cents is None else amount_cents),
-        "date": day_in(day or (schedule[0][0] if schedule else date.today()), language),
+        "date": day_in(day or (schedule[0][0] if schedule else clock.today()), language),
         "mode": how,
         "reference": grouped(reference),
         "engagement": commitment,
@@ -123,7 +123,7 @@ class _Sample:
 
 def sample_values(company: ClientCompany, kind: str, language: str) -> dict[str, str]:
     """Values for the preview: a made-up debtor and a plan of three payments (one for a single promise)."""
-    today = date.today()
+    today = clock.today()
     schedule = [(date(today.year + (today.month + n > 12), (today.month + n - 1) % 12 + 1, 15), 40_000)
                 for n in (1, 2, 3)]
     plan = kind == "promise_confirmation"

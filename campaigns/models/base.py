@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from .. import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -18,8 +20,8 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    """The current instant, timezone-aware in UTC."""
-    return datetime.now(timezone.utc)
+    """The current instant, timezone-aware in UTC (the one clock: campaigns.clock)."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator):

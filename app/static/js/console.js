@@ -226,7 +226,8 @@
     if (typing(el) || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var key = event.key.toLowerCase();
     if (key === "h") { event.preventDefault(); hangUp(); return; }
-    if (call.dialAt !== null && document.querySelector('#outcome-form [data-key="' + key + '"]')) { hangUp(); }
+    if (call.dialAt !== null && document.querySelector('#outcome-form [data-key="' + key + '"], ' +
+        '#outcome-form [data-section-key="' + key + '"]')) { hangUp(); }
   }, true);
   document.addEventListener("DOMContentLoaded", cardShown);
   document.addEventListener("htmx:afterSwap", function (event) {
