@@ -150,13 +150,52 @@ def times_between(session: Session, campaign: Campaign, start: datetime, end: da
                   now: datetime | None = None, agent_ids: list[int] | None = None) -> list[AgentTimes]:
     """Every agent's times between two moments in this campaign (the whole mission, a day)."""
     now = clock.now(now)
-    end = min(end, now)
+    agents = _agents(session, campaign, start, min(end, now), now, agent_ids)
+    return _times(session, campaign, start, min(end, now), agents)[0]
+
+
+@dataclass
+class _Agent:
+    name: str
+    last_heartbeat_at: datetime | None
+    promises: int
+    debtor_id: int | None = None       # the debtor it holds now (the live view only)
+    debtor_name: str | None = None
+
+
+def _agents(session: Session, campaign: Campaign, start: datetime, end: datetime, now: datetime,
+            agent_ids: list[int] | None, holding: bool = False) -> dict[int, _Agent]:
+    """The campaign's agents (or ``agent_ids``) in one query: name, last heartbeat, promises made between
+    ``start`` and ``end``, and with ``holding`` the debtor each holds now."""
+    promises = (sa.select(sa.func.count()).where(
+        Promise.agent_id == User.id, Promise.campaign_id == campaign.id, Promise.created_at >= start,
+        Promise.created_at < end).correlate(User).scalar_subquery())
+    query = sa.select(User.id, User.name, User.last_heartbeat_at, promises)
     if agent_ids is None:
-        agent_ids = list(session.scalars(sa.select(campaign_agents.c.user_id)
-                                         .where(campaign_agents.c.campaign_id == campaign.id)))
-    users = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(agent_ids)))} if agent_ids else {}
-    times = {i: AgentTimes(i, users[i].name) for i in agent_ids if i in users}
-    rows = defaultdict(list)
+        query = query.join(campaign_agents, sa.and_(campaign_agents.c.user_id == User.id,
+                                                    campaign_agents.c.campaign_id == campaign.id))
+    else:
+        query = query.where(User.id.in_(agent_ids))
+    if holding:
+        query = query.add_columns(DebtorAccount.id, sa.func.coalesce(DebtorAccount.company_name,
+                                                                     DebtorAccount.customer_code)).outerjoin(
+            DebtorAccount, sa.and_(DebtorAccount.leased_by_id == User.id, DebtorAccount.campaign_id == campaign.id,
+                                   DebtorAccount.lease_expires_at > now))
+    agents: dict[int, _Agent] = {}
+    for row in session.execute(query.order_by(User.id)):
+        if row[0] not in agents:                   # an agent holding two debtors: the first one shows
+            agents[row[0]] = _Agent(row[1], row[2], int(row[3] or 0), *(row[4:6] if holding else ()))
+    return agents
+
+
+def _times(session: Session, campaign: Campaign, start: datetime, end: datetime, agents: dict[int, _Agent]
+           ) -> tuple[list[AgentTimes], dict[int, tuple]]:
+    """Each agent's times between ``start`` and ``end`` (two queries: its changes of state, its calls), and
+    its last change of state (state, reason, at, campaign) before ``end``."""
+    times = {i: AgentTimes(i, a.name, promises=a.promises) for i, a in agents.items()}
+    rows, last = defaultdict(list), {}
+    if not times:
+        return [], last
     before = (sa.select(AgentStateChange.agent_id, sa.func.max(AgentStateChange.at).label("at"))
               .where(AgentStateChange.agent_id.in_(list(times)), AgentStateChange.at < start)
               .group_by(AgentStateChange.agent_id).subquery())
@@ -169,8 +208,9 @@ def times_between(session: Session, campaign: Campaign, start: datetime, end: da
             .order_by(AgentStateChange.agent_id, AgentStateChange.at, AgentStateChange.id)):
         # Time given to another campaign is not this one's: counted as logged out here.
         rows[agent_id].append((state if campaign_id in (None, campaign.id) else LOGGED_OUT, reason, at))
+        last[agent_id] = (state, reason, at, campaign_id)
     for agent_id, t in times.items():
-        for state, reason, lo, hi in _intervals(rows.get(agent_id, []), start, end, users[agent_id].last_heartbeat_at):
+        for state, reason, lo, hi in _intervals(rows.get(agent_id, []), start, end, agents[agent_id].last_heartbeat_at):
             seconds = (hi - lo).total_seconds()
             if state != LOGGED_OUT:
                 t.logged += seconds
@@ -189,12 +229,7 @@ def times_between(session: Session, campaign: Campaign, start: datetime, end: da
         t = times[agent_id]
         t.calls, t.completed = int(calls), int(completed or 0)
         t.handling, t.talk, t.wrap_up = (round(float(v or 0), 3) for v in (handling, talk, wrap_up))
-    for agent_id, count in session.execute(
-            sa.select(Promise.agent_id, sa.func.count()).where(
-                Promise.campaign_id == campaign.id, Promise.agent_id.in_(list(times)),
-                Promise.created_at >= start, Promise.created_at < end).group_by(Promise.agent_id)):
-        times[agent_id].promises = int(count)
-    return sorted(times.values(), key=lambda t: t.name)
+    return sorted(times.values(), key=lambda t: t.name), last
 
 
 @dataclass
@@ -209,32 +244,21 @@ class FloorRow:
 
 
 def floor(session: Session, campaign: Campaign, now: datetime | None = None) -> list[FloorRow]:
-    """Each agent of the campaign: its state and time in it, the debtor it holds, and its day so far."""
+    """Each agent of the campaign: its state and time in it, the debtor it holds, and its day so far. Three
+    queries whatever the number of agents (the page polls every few seconds): the agents with their
+    promises and the debtor each holds, their changes of state since midnight, their calls."""
     now = clock.now(now)
-    times = day_times(session, campaign, clock.today(campaign, now), now)
-    ids = [t.agent_id for t in times]
-    if not ids:
-        return []
-    latest = (sa.select(AgentStateChange.agent_id, sa.func.max(AgentStateChange.id).label("id"))
-              .where(AgentStateChange.agent_id.in_(ids)).group_by(AgentStateChange.agent_id).subquery())
-    states = {row.agent_id: row for row in session.execute(
-        sa.select(AgentStateChange.agent_id, AgentStateChange.state, AgentStateChange.reason, AgentStateChange.at)
-        .join(latest, latest.c.id == AgentStateChange.id))}
-    held = {agent_id: (debtor_id, name) for agent_id, debtor_id, name in session.execute(
-        sa.select(DebtorAccount.leased_by_id, DebtorAccount.id,
-                  sa.func.coalesce(DebtorAccount.company_name, DebtorAccount.customer_code))
-        .where(DebtorAccount.campaign_id == campaign.id, DebtorAccount.leased_by_id.in_(ids),
-               DebtorAccount.lease_expires_at > now))}
-    users = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(ids)))}
+    start = clock.morning(campaign, clock.today(campaign, now), 0)
+    agents = _agents(session, campaign, start, now, now, None, holding=True)
+    times, last = _times(session, campaign, start, now, agents)
     rows = []
     for t in times:
-        s = states.get(t.agent_id)
-        state = s.state if s else LOGGED_OUT
-        beat = users[t.agent_id].last_heartbeat_at
+        agent = agents[t.agent_id]
+        state, reason, since, _campaign = last.get(t.agent_id, (LOGGED_OUT, None, None, None))
+        beat = agent.last_heartbeat_at
         if state != LOGGED_OUT and beat is not None and now - beat > HEARTBEAT_GRACE:
             state = LOGGED_OUT          # the browser was closed without logging out
-        debtor_id, name = held.get(t.agent_id, (None, None))
-        rows.append(FloorRow(t, state, s.reason if s else None, s.at if s else None, debtor_id, name))
+        rows.append(FloorRow(t, state, reason, since, agent.debtor_id, agent.debtor_name))
     return rows
 
 

@@ -100,3 +100,32 @@ def test_the_recap_gives_the_client_each_negotiators_production_per_day_without_
     [(when, name, calls, completed, promises, logged, talk, wrap, *_)] = rows[1:]
     assert (when.date(), name, calls, completed, logged, talk, wrap) == (day, "Nadia", 1, 0, 240, 2, 1)
     assert not any("Déjeuner" in str(cell) or "lunch" in str(cell) for row in rows for cell in row)
+
+
+def test_the_live_view_costs_the_same_three_queries_with_two_agents_or_twelve(session, make):
+    from sqlalchemy import event
+
+    def queries_for(agents: int) -> tuple[int, list]:
+        team = [make.user(Role.AGENT, name=f"Agent {i:02d}") for i in range(agents)]
+        campaign = make.campaign(agents=team)
+        for i, agent in enumerate(team):
+            debtor = make.debtor(campaign, company_name=f"Société {i:02d}")
+            shift.change(session, agent.id, shift.READY, campaign_id=campaign.id)
+            queue.open_debtor(session, debtor.id, agent.id)
+            if i % 3 == 0:
+                shift.change(session, agent.id, shift.PAUSE, "lunch", campaign_id=campaign.id)
+        session.flush()
+        seen = []
+        listen = lambda *args: seen.append(args[2])                               # noqa: E731
+        event.listen(session.get_bind(), "before_cursor_execute", listen)
+        try:
+            rows = shift.floor(session, campaign)
+        finally:
+            event.remove(session.get_bind(), "before_cursor_execute", listen)
+        return len(seen), rows
+
+    two, rows = queries_for(2)
+    twelve, rows_12 = queries_for(12)
+    assert two == twelve <= 3
+    assert [(r.state, r.debtor_name) for r in rows] == [("pause", "Société 00"), ("ready", "Société 01")]
+    assert sum(r.state == "pause" for r in rows_12) == 4 and all(r.debtor_name for r in rows_12)
