@@ -5,6 +5,7 @@ import codecs
 import csv
 import io
 import pickle
+import re
 import subprocess
 import sys
 import zipfile
@@ -104,8 +105,24 @@ def check_zip_size(data: bytes) -> None:
                       size=total // 1_000_000)
 
 
+# Bytes Windows-1252 alone gives letters and signs to (€ ‚ „ … ’ “ ” œ Œ Š Ÿ...); ISO-8859-15 has control
+# characters there, which no text holds.
+_WINDOWS_ONLY = re.compile(rb"[\x80-\x9f]")
+# €, Œ and œ in ISO-8859-15 (the FEC's own encoding besides UTF-8); in Windows-1252 they read ¤, ¼ and ½,
+# which a receivables file never holds.
+_LATIN9_SIGNS = re.compile(rb"[\xa4\xbc\xbd]")
+
+
+def single_byte_encoding(data: bytes) -> str:
+    """Windows-1252, or ISO-8859-15 when the bytes show its €, Œ or œ and none of Windows-1252's own."""
+    if _LATIN9_SIGNS.search(data) and not _WINDOWS_ONLY.search(data):
+        return "iso-8859-15"
+    return "cp1252"
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding: BOMs first, then UTF-16 without one, UTF-8, then Windows-1252 (which reads any byte)."""
+    """Text and encoding: BOMs first, then UTF-16 without one, UTF-8, then a single-byte encoding (which reads
+    any byte): Windows-1252, or ISO-8859-15 when its € or œ shows."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
@@ -116,7 +133,8 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        single = single_byte_encoding(data)
+        return data.decode(single, errors="replace"), single
 
 
 def sniff_separator(text: str) -> str:
@@ -180,13 +198,13 @@ def read_text(data: bytes, nrows: int | None = None) -> Grid:
     if encoding.startswith("utf-16"):
         # pandas reads UTF-8 best: the text once re-encoded (UTF-16 files are small exports, never millions of rows).
         data, read_as, nrows = decode(data)[0].encode("utf-8"), "utf-8", None
-    elif encoding == "cp1252" or not _decodes(data, encoding):
+    elif encoding in ("cp1252", "iso-8859-15") or not _decodes(data, encoding):
         # Windows-1252, a stray Windows-1252 byte past the sample, or lines from another tool in a UTF-8 file.
         mixed = mixed_lines(data[3:] if encoding == "utf-8-sig" else data)
         if mixed:   # read whole: the chunked path would read the original bytes again
             (data, odd), read_as, nrows = mixed, "utf-8", None
         else:
-            encoding = read_as = "cp1252"
+            encoding = read_as = single_byte_encoding(data)     # the whole file, not its first lines
     # pandas decodes the bytes itself: no second copy of a large file as text in memory.
     try:
         frame = pd.read_csv(io.BytesIO(data), nrows=nrows, **_csv_options(read_as, sep))
@@ -324,7 +342,9 @@ def _fec_text(data: bytes) -> tuple[str, str] | None:
         return None
     guards.check_lines(data)
     guards.check_separators(data, sep)
-    return ("cp1252" if encoding == "cp1252" else encoding), sep
+    if encoding in ("cp1252", "iso-8859-15"):
+        encoding = single_byte_encoding(data)             # the whole file, not its first lines
+    return encoding, sep
 
 
 def drop_nul(rows: list) -> None:

@@ -97,6 +97,23 @@ def test_the_sens_and_montant_variant_tab_separated_in_latin_1():
     assert grid.rows[1] == ["C9", "SARL Éléphant", "F9", "10/10/2026", "1440,00", "1440,00"]
 
 
+def test_a_fec_in_iso_8859_15_keeps_its_oe_and_euro_sign():
+    """ISO-8859-15 puts Œ, œ and € where Windows-1252 has ¼, ½ and ¤: the FEC's names must read right."""
+    body = [line("VE", "1", "20261010", "411000", "Clients", "C7", "Les Sœurs Martin", "F7", "Facture 1 200 €",
+                 "1200,00", "0,00"),
+            line("VE", "1", "20261010", "706000", "Ventes Œuvres", "", "", "F7", "Facture 1 200 €", "0,00", "1200,00")]
+    data = ("\n".join([HEAD] + body) + "\n").encode("iso-8859-15")
+    assert b"\xbd" in data and b"\xa4" in data                          # œ and € as ISO-8859-15 writes them
+    grid = reading.read_file(data, "552100554FEC20261130.txt")
+    assert grid.rows[1][:3] == ["C7", "Les Sœurs Martin", "F7"]
+    # The same bytes with a Windows-1252 sign elsewhere (’ at 0x92) are Windows-1252: ½ is then what it says.
+    assert reading.single_byte_encoding(data + "l’an".encode("cp1252")) == "cp1252"
+    assert reading.single_byte_encoding("Sœur".encode("cp1252")) == "cp1252"          # œ at 0x9c
+    assert reading.single_byte_encoding("Sœur".encode("iso-8859-15")) == "iso-8859-15"
+    balance = "Code client;Raison sociale;Facture;Montant\nC1;Cœur de Loire;F1;100,00\n".encode("iso-8859-15")
+    assert reading.read_file(balance, "balance.csv").rows[1][1] == "Cœur de Loire"        # an aged balance too
+
+
 def test_a_fec_loads_as_a_campaign_with_estimated_due_dates(session, make, tmp_path):
     company = make.client_company(name="Durand", payment_terms_days=30)
     campaign = make.campaign(client_company=company)
