@@ -175,6 +175,7 @@ def _uncertain(doubts, customer_doubts=()) -> str:
 
 CHANGE_WORDS = {"paid": "paid", "partly_paid": "partly paid", "overpaid": "overpaid (set to zero)",
                 "increased": "increased", "new": "new", "absent_paid": "absent, taken as paid",
+                "matched": "matched in the ledger, paid",
                 "unknown": "unknown invoice, not applied", "already_paid": "already paid, not applied",
                 "ambiguous": "several customers share this number, not applied",
                 "kept_rejected": "row rejected, left as it was",

@@ -15,6 +15,7 @@ CHANGE_LABELS = {
     "paid": lazy_gettext("Paid"), "partly_paid": lazy_gettext("Paid in part"),
     "overpaid": lazy_gettext("Overpaid: set to zero"), "increased": lazy_gettext("Increased"),
     "new": lazy_gettext("New invoice"), "absent_paid": lazy_gettext("Absent from the file: taken as paid"),
+    "matched": lazy_gettext("Matched in the ledger: paid"),
     "unknown": lazy_gettext("Unknown invoice: not applied"),
     "already_paid": lazy_gettext("Already paid: not applied"),
     "ambiguous": lazy_gettext("Several customers have this invoice number: not applied"),

@@ -200,6 +200,7 @@ class CheckResult:
     warnings: list[FileWarning] = field(default_factory=list)
     warnings_count: int = 0                                 # all of them (only the first MAX_WARNINGS are kept)
     join: object = None                                     # customers.Join, when a customers table was joined
+    ledger: object = None                                   # ledger.LedgerReport, when the file was a ledger
 
     def __post_init__(self):
         if self.totals is None:

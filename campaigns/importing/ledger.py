@@ -61,6 +61,9 @@ class LedgerReport:
     customer_balance_cents: int = 0
     open_items_cents: int = 0
     allocations: list[tuple[str, str, int]] = field(default_factory=list)      # (customer, invoice, cents)
+    # The invoices (customer, number) whose lines were matched in full, and the day of the match (DateLet,
+    # else the entry's): a later ledger of the client says "paid" by that, not by leaving them out.
+    matched_invoices: dict[tuple[str, str], date] = field(default_factory=dict)
 
 
 def ledger_date(file_name: str, latest: date | None) -> date | None:
@@ -158,6 +161,10 @@ def receivables_from_frame(frame: pd.DataFrame, file_name: str = "", first_row: 
     report.partial_matches = [(who, code, int(total)) for (who, code), total in groups[groups["sum"] != 0]["sum"].items()]
     if len(settled_codes):
         settled = pd.MultiIndex.from_frame(c[["who", "let"]]).isin(settled_codes.index) & lettered.to_numpy()
+        paid = c[settled & (c["cents"] > 0).to_numpy() & c["piece"].ne("").to_numpy()]
+        when = paid["let_on"].fillna(paid["on"])
+        report.matched_invoices = {(who, piece): day.date() for who, piece, day in
+                                   zip(paid["who"], paid["piece"], when) if pd.notna(day)}
         c = c[~settled]
     return _items(c, report)
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from .. import audit, client_settings, clock, payment_terms, priority
 from ..errors import Conflict, DomainError, N_, NotFound
 from ..models import (Campaign, ClientCompany, DebtorAccount, ImportBatch, ImportKind, ImportRejection, ImportStatus)
-from . import (checking, column_plan, columns, customers, header, loading, mapping, payments, reading, sheet_choice,
-               updating)
+from . import (checking, column_plan, columns, customers, header, ledger, loading, mapping, payments, reading,
+               sheet_choice, updating)
 from .parsing import text
 
 DEFAULT_MAX_BYTES = 100 * 1_000_000
@@ -43,6 +43,9 @@ class Analysis:
     customers: customers.CustomerTable | None = None   # a customers sheet or file to join, when there is one
     customer_headings: bool = False     # no customer column, but headings naming each group's customer
     join: customers.Join | None = None                 # how the invoices meet it, on the rows read here
+    # How the file was read, to read it again whole the same way (a FEC's date is in its name).
+    file_name: str = ""
+    customer_accounts: tuple[str, ...] = ()
 
     @property
     def suggested(self) -> dict[str, list[str]]:
@@ -134,7 +137,8 @@ def analyse(session: Session, batch: ImportBatch, sheet: str | None = None, data
     judged = [row for row in body if not (header.is_blank(row) or header.is_heading(row) or header.is_total(row))]
     plan = column_plan.plan(names, judged, remembered, remembered_columns, payments=is_payments)
     preview = [row for row in body if any(row)][:PREVIEW_ROWS]
-    analysis = Analysis(grid, index, names, preview, plan)
+    analysis = Analysis(grid, index, names, preview, plan, file_name=batch.file_name or "",
+                        customer_accounts=client_settings.customer_prefixes(owner))
     mapped = plan.mapping()
     analysis.customer_headings = (not is_payments and not mapped.get("customer_code") and not mapped.get("company_name")
                                   and header.customer_headings(grid.rows[index + 1:index + 1 + SAMPLE_ROWS]))
@@ -241,6 +245,7 @@ def check(session: Session, batch: ImportBatch, chosen: dict[str, list[str]] | N
     else:
         company = session.get(ClientCompany, campaign.client_company_id)
         result = _check_rows(data, analysis, chosen, campaign.currency, translate, payment_terms.terms_of(company))
+        result.ledger = analysis.grid.ledger
         if analysis.customers is not None:
             customers_chosen = validate_customers_mapping(analysis.customers, customers_chosen
                                                           or batch.customers_mapping or analysis.customers.suggested)
@@ -285,7 +290,8 @@ def plan_update(session: Session, campaign: Campaign, batch: ImportBatch, result
 
 
 def _whole(data: bytes, analysis: Analysis) -> reading.Grid:
-    grid = reading.read_file(data, "", sheet=analysis.grid.sheet)
+    grid = reading.read_file(data, analysis.file_name, sheet=analysis.grid.sheet,
+                             customer_accounts=analysis.customer_accounts or ledger.CUSTOMER_PREFIXES)
     grid.rows[analysis.header_index] = analysis.header
     return grid
 
@@ -350,8 +356,7 @@ def _check_rows(data: bytes, analysis: Analysis, chosen: dict, currency: str, tr
                                   more=reading.text_chunks(data, grid, index + 1, CHUNK_ROWS), month_first=tuple(order),
                                   terms=terms, ragged=True)
         except pd.errors.ParserError:
-            grid = reading.read_file(data, "")
-            grid.rows[index] = analysis.header
+            grid = _whole(data, analysis)
     return checking.check(grid.rows, index, chosen, currency, translate, terms=terms, ragged=grid.kind == "csv")
 
 

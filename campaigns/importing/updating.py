@@ -139,6 +139,7 @@ def plan_balance(session: Session, campaign: Campaign, result: CheckResult, toda
             plan.lines.append(Line(K.PAID, number, settled.row, inv_id, debtor_id, name, old, 0, paid_on=today))
         else:
             plan.unchanged.append((inv_id, old))
+    matched = result.ledger.matched_invoices if result.ledger is not None else {}
     protected_numbers = {r.number for r in result.rejections if r.number}
     protected_debtors = {r.debtor_key for r in result.rejections if r.debtor_key and not r.number}
     for (key, number), (inv_id, debtor_id, _key, name, _code, _number, old, status) in known.items():
@@ -146,6 +147,9 @@ def plan_balance(session: Session, campaign: Campaign, result: CheckResult, toda
             continue
         if number in protected_numbers or key in protected_debtors:
             plan.lines.append(Line(K.KEPT_REJECTED, number, None, inv_id, debtor_id, name, old, old))
+        elif (_code, number) in matched:      # the ledger shows its payment: paid on the day it was matched
+            plan.lines.append(Line(K.MATCHED, number, None, inv_id, debtor_id, name, old, 0,
+                                   paid_on=min(matched[(_code, number)], today)))
         else:
             plan.lines.append(Line(K.ABSENT_PAID, number, None, inv_id, debtor_id, name, old, 0, paid_on=today))
     return plan
@@ -277,7 +281,8 @@ def write_lines(session: Session, batch_id: int, plan: Plan) -> None:
 
 
 _CHANGE_KIND = {K.PAID: InvoiceChangeKind.PAID, K.OVERPAID: InvoiceChangeKind.PAID,
-                K.ABSENT_PAID: InvoiceChangeKind.PAID, K.PARTLY_PAID: InvoiceChangeKind.PARTLY_PAID,
+                K.ABSENT_PAID: InvoiceChangeKind.PAID, K.MATCHED: InvoiceChangeKind.PAID,
+                K.PARTLY_PAID: InvoiceChangeKind.PARTLY_PAID,
                 K.INCREASED: InvoiceChangeKind.INCREASED}
 
 

@@ -142,6 +142,7 @@ class UpdateLineKind(enum.StrEnum):
     INCREASED = "increased"
     NEW = "new"                      # an invoice the campaign did not have
     ABSENT_PAID = "absent_paid"      # absent from a complete balance: taken as paid
+    MATCHED = "matched"              # matched in full in the client's later ledger (FEC): paid on the match day
     UNKNOWN = "unknown"              # no such invoice in the campaign: not applied
     ALREADY_PAID = "already_paid"    # a payment on an invoice already paid: not applied
     AMBIGUOUS = "ambiguous"          # the number names invoices of several customers: not applied
@@ -151,7 +152,8 @@ class UpdateLineKind(enum.StrEnum):
     @property
     def applied(self) -> bool:
         return self in (UpdateLineKind.PAID, UpdateLineKind.PARTLY_PAID, UpdateLineKind.OVERPAID,
-                        UpdateLineKind.INCREASED, UpdateLineKind.NEW, UpdateLineKind.ABSENT_PAID)
+                        UpdateLineKind.INCREASED, UpdateLineKind.NEW, UpdateLineKind.ABSENT_PAID,
+                        UpdateLineKind.MATCHED)
 
 
 class UpdateLine(Base):

@@ -15,10 +15,11 @@ import sqlalchemy as sa
 import xlsxwriter
 from sqlalchemy.orm import Session
 
-from .. import penalties
+from .. import client_settings, penalties
+from ..importing.reading import read_file
 from ..errors import N_, NotFound
 from ..models import (
-    CallAttempt, Campaign, DebtorAccount, ImportBatch, ImportKind, ImportStatus, Invoice, InvoiceMotive, Motive, MotiveStatus,
+    CallAttempt, Campaign, ClientCompany, DebtorAccount, ImportBatch, ImportKind, ImportStatus, Invoice, InvoiceMotive, Motive, MotiveStatus,
     Promise, PromiseStatus, promise_invoices,
 )
 from . import labels as L
@@ -41,10 +42,12 @@ def initial_batch(session: Session, campaign_id: int) -> ImportBatch:
     return batch
 
 
-def read_raw_rows(batch: ImportBatch) -> list:
-    """The file's rows exactly as the import read them, so that ``Invoice.source_row`` points at the same row."""
-    from ..importing.reading import read_file
-    return read_file(Path(batch.stored_path).read_bytes(), batch.file_name, batch.sheet_name).rows
+def read_raw_rows(session: Session, batch: ImportBatch) -> list:
+    """The file's rows exactly as the import read them, so that ``Invoice.source_row`` points at the same row
+    (a ledger read with the client's own customer accounts, as at the import)."""
+    owner = session.get(ClientCompany, session.get(Campaign, batch.campaign_id).client_company_id)
+    return read_file(Path(batch.stored_path).read_bytes(), batch.file_name, batch.sheet_name,
+                     customer_accounts=client_settings.customer_prefixes(owner)).rows
 
 
 def _outcomes(session: Session, batch_id: int, owed: dict | None = None):
@@ -77,7 +80,7 @@ def write_enriched(session: Session, campaign_id: int, target) -> dict:
     batch = initial_batch(session, campaign_id)
     workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
     formats = Formats(workbook)
-    rows = iter(read_raw_rows(batch))
+    rows = iter(read_raw_rows(session, batch))
     header_row = batch.header_row or 1
     head = [list(cells) for cells in islice(rows, header_row)]
     width = max((len(cells) for cells in head), default=0)

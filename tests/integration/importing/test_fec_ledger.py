@@ -150,14 +150,18 @@ def test_a_later_fec_is_a_complete_balance_where_what_was_matched_since_is_paid(
     service.apply(session, batch)
     session.flush()
     later = FEC.replace("\n", "\n", 1).rstrip("\n").split("\n")
-    later = "\n".join(later + payment("40", "20261210", "C001", "Garage Lopez", "VIR103", "360,00", "DD", "20261210")) + "\n"
-    later = later.replace("|F103|20261103|Facture F103|360,00|0,00||", "|F103|20261103|Facture F103|360,00|0,00|DD|20261210")
-    update = service.store_upload(session, campaign, "552100554FEC20261215.txt", later.encode("utf-8"), str(tmp_path),
+    later = "\n".join(later + payment("40", "20261204", "C001", "Garage Lopez", "VIR103", "360,00", "DD", "20261204")) + "\n"
+    later = later.replace("|F103|20261103|Facture F103|360,00|0,00||", "|F103|20261103|Facture F103|360,00|0,00|DD|20261204")
+    # F201's credit note left the ledger (the accountant's purge): absent, not matched.
+    later = "\n".join(l for l in later.split("\n") if "|F201|" not in l and "AV201" not in l) + "\n"
+    update = service.store_upload(session, campaign, "552100554FEC20261205.txt", later.encode("utf-8"), str(tmp_path),
                                   kind=ImportKind.UPDATE)
     service.check(session, update)
-    lines = {(l.invoice_number, l.kind.value) for l in session.scalars(
-        sa.select(UpdateLine).where(UpdateLine.batch_id == update.id))}
-    assert ("F103", "absent_paid") in lines and not any(n == "F102" for n, _ in lines)
+    lines = {l.invoice_number: l for l in session.scalars(sa.select(UpdateLine).where(UpdateLine.batch_id == update.id))}
+    assert lines["F103"].kind.value == "matched" and lines["F103"].after_cents == 0
+    assert lines["F103"].paid_on.isoformat() == "2026-12-04"          # the day the ledger matched it, not the load
+    assert lines["F201"].kind.value == "absent_paid" and "F102" not in lines
+    assert update.changes_summary["matched"] == 1 and update.changes_summary["absent_paid"] == 1
 
 
 SAGE_LEDGER = """Grand livre des tiers clients;;;;;;
@@ -198,3 +202,25 @@ def test_the_clients_own_customer_accounts_are_read_as_customers(session, make, 
     with pytest.raises(DomainError):
         client_settings.update(session, company, client_settings.SettingsInput(
             legal_name="Durand", customer_accounts="411; 4 1 6*"), None, __import__("datetime").date.today())
+
+
+def test_the_enriched_file_of_a_fec_reads_it_with_the_clients_own_customer_accounts(session, make, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from campaigns import client_settings
+    from campaigns.recap import write_enriched
+    renamed = FEC.replace("|411000|Clients|C002|", "|416000|Clients douteux|C002|")
+    company = make.client_company(name="Durand", payment_terms_days=30)
+    client_settings.update(session, company, client_settings.SettingsInput(
+        legal_name="Durand", customer_accounts="411, 416"), None, __import__("datetime").date.today())
+    campaign = make.campaign(client_company=company)
+    batch = service.store_upload(session, campaign, "552100554FEC20261130.txt", renamed.encode(), str(tmp_path))
+    service.check(session, batch)
+    service.confirm(session, batch)
+    service.apply(session, batch)
+    session.flush()
+    out = tmp_path / "enrichi.xlsx"
+    assert write_enriched(session, campaign.id, str(out))["matched"] == 5      # every open item, C002 too
+    table = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Fichier enrichi").to_python()
+    petit = next(row for row in table if row[0] == "C002")
+    assert petit[2] == "F201" and petit[6] == "ouverte"                   # its status, from the import's own row
