@@ -243,9 +243,13 @@ class CheckResult:
         no_phone = sum(1 for d in self.debtors.values() if not any(p[1] for p in d.phones.values()))
         no_email = sum(1 for d in self.debtors.values() if not d.emails)
         duplicates = sum(1 for r in self.rejections if r.duplicate)
+        # Accounts in credit (a customer who paid twice, a credit note alone): in the file's total, though
+        # there is nothing to collect; the amount placed leaves them apart (campaigns.supervision.figures).
+        credit = [d.total_cents for d in self.debtors.values() if d.total_cents < 0]
         return {"debtors_without_phone": no_phone, "debtors_without_email": no_email,
                 "share_without_phone": round(no_phone / n, 4), "share_without_email": round(no_email / n, 4),
-                "duplicates": duplicates}
+                "duplicates": duplicates, "credit_debtors": len(credit),
+                "credit_cents": sum(credit) if len(self.by_currency) <= 1 else None}
 
     def as_dict(self) -> dict:
         return {"rows_read": self.rows_read, "accepted": self.accepted, "rejected": self.rejected,

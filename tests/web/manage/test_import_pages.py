@@ -322,3 +322,13 @@ def test_a_fec_is_read_as_its_open_receivables_and_the_manager_sees_how(web, app
     assert "Un fichier des écritures comptables (FEC)" in report and "2 lettrages soldés" in report
     assert "Date du grand livre : 30/11/2026" in report and "C002 BB (80,00" in report
     assert "C003 (-300,00" in report and "Garage Lopez" in page and "Solde à nouveau" in page
+    # Checked with the suggested mapping: the file's total counts the customer in credit; the page says so,
+    # and what there is to collect (the dashboard's amount placed).
+    form = {name: value for name, value in re.findall(
+        r'<select name="(col-\d+)".*?<option value="([a-z_]*)" selected', page, re.S)}
+    checked = web.post(response.headers["Location"], data=form)
+    assert checked.status_code == 303
+    status = html.unescape(web.get(checked.headers["Location"]).get_data(as_text=True))
+    assert re.search(r'id="total-outstanding">990,00\s€<', status)
+    assert "Dont comptes créditeurs (rien à recouvrer)" in status and re.search(r'id="count-credit">1 · -300,00\s€<', status)
+    assert re.search(r'id="total-to-collect">1\s290,00\s€<', status)
