@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from .. import audit, client_settings, clock, payment_terms, priority
 from ..errors import Conflict, DomainError, N_, NotFound
 from ..models import (Campaign, ClientCompany, DebtorAccount, ImportBatch, ImportKind, ImportRejection, ImportStatus)
-from . import (checking, column_plan, columns, customers, header, ledger, loading, mapping, payments, reading,
-               sheet_choice, updating)
+from . import (checking, column_plan, columns, customers, header, ledger, ledger_cache, loading, mapping, payments,
+               reading, sheet_choice, updating)
 from .parsing import text
 
 DEFAULT_MAX_BYTES = 100 * 1_000_000
@@ -120,8 +120,8 @@ def analyse(session: Session, batch: ImportBatch, sheet: str | None = None, data
     data = data if data is not None else Path(batch.stored_path).read_bytes()
     nrows = HEAD_ROWS if len(data) > LARGE_TEXT_BYTES else None
     owner = session.get(ClientCompany, session.get(Campaign, batch.campaign_id).client_company_id)
-    grid = reading.read_file(data, batch.file_name, sheet=sheet or batch.sheet_name, nrows=nrows,
-                             customer_accounts=client_settings.customer_prefixes(owner))
+    grid = ledger_cache.read_stored(batch.stored_path, data, batch.file_name, sheet or batch.sheet_name, nrows,
+                                    client_settings.customer_prefixes(owner))
     index = header.find_header(grid.rows)
     names = unique_names([text(c) for c in grid.rows[index]])
     grid.rows[index] = names

@@ -16,7 +16,7 @@ import xlsxwriter
 from sqlalchemy.orm import Session
 
 from .. import client_settings, penalties
-from ..importing.reading import read_file
+from ..importing import ledger_cache
 from ..errors import N_, NotFound
 from ..models import (
     CallAttempt, Campaign, ClientCompany, DebtorAccount, ImportBatch, ImportKind, ImportStatus, Invoice, InvoiceMotive, Motive, MotiveStatus,
@@ -46,8 +46,8 @@ def read_raw_rows(session: Session, batch: ImportBatch) -> list:
     """The file's rows exactly as the import read them, so that ``Invoice.source_row`` points at the same row
     (a ledger read with the client's own customer accounts, as at the import)."""
     owner = session.get(ClientCompany, session.get(Campaign, batch.campaign_id).client_company_id)
-    return read_file(Path(batch.stored_path).read_bytes(), batch.file_name, batch.sheet_name,
-                     customer_accounts=client_settings.customer_prefixes(owner)).rows
+    return ledger_cache.read_stored(batch.stored_path, Path(batch.stored_path).read_bytes(), batch.file_name,
+                                    batch.sheet_name, None, client_settings.customer_prefixes(owner)).rows
 
 
 def _outcomes(session: Session, batch_id: int, owed: dict | None = None):

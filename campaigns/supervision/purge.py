@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .. import audit, closing, evidence
+from ..importing import ledger_cache
 from ..errors import N_, Conflict, DomainError
 from ..models import (
     AuditEntry, Callback, Campaign, CampaignStatus, DebtorAccount, FormalNotice, ImportBatch,
@@ -129,6 +130,8 @@ def _delete_uploads(session: Session, campaign_id: int) -> int:
             if stored and Path(stored).exists():
                 Path(stored).unlink()
                 deleted += 1
+        if batch.stored_path:
+            ledger_cache.cache_path(batch.stored_path).unlink(missing_ok=True)   # a ledger's derived open items
         batch.stored_path = batch.customers_path = None
     session.flush()
     return deleted

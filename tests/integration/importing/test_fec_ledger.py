@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from campaigns.errors import DomainError
 from campaigns.importing import ledger, reading, service
-from campaigns.models import DebtorAccount, Invoice
+from campaigns.models import DebtorAccount, Invoice, Role
 
 HEAD = ("JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|"
         "PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise")
@@ -224,3 +224,39 @@ def test_the_enriched_file_of_a_fec_reads_it_with_the_clients_own_customer_accou
     table = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Fichier enrichi").to_python()
     petit = next(row for row in table if row[0] == "C002")
     assert petit[2] == "F201" and petit[6] == "ouverte"                   # its status, from the import's own row
+
+
+def test_a_fec_is_derived_once_then_read_from_beside_its_upload_until_the_purge(session, make, tmp_path, monkeypatch):
+    from campaigns import client_settings
+    from campaigns.importing import ledger_cache
+    from campaigns.models import CampaignStatus
+    from campaigns.recap import write_recap
+    from campaigns.supervision import purge_personal_data
+    company = make.client_company(name="Durand", payment_terms_days=30)
+    campaign = make.campaign(client_company=company)
+    batch = service.store_upload(session, campaign, "552100554FEC20261130.txt", FEC.encode("utf-8"), str(tmp_path))
+    first = service.analyse(session, batch)
+    kept = ledger_cache.cache_path(batch.stored_path)
+    assert kept.exists()
+    derivations = []
+    real = ledger.receivables_from_text
+    monkeypatch.setattr(ledger, "receivables_from_text", lambda *a, **k: derivations.append(1) or real(*a, **k))
+    again = service.analyse(session, batch)                                 # the mapping page, visited again
+    assert derivations == [] and again.grid.rows == first.grid.rows
+    assert again.grid.ledger.matched_invoices == first.grid.ledger.matched_invoices
+    assert again.grid.ledger.ledger_date.isoformat() == "2026-11-30"
+    # Another customer accounts setting: derived again under it.
+    client_settings.update(session, company, client_settings.SettingsInput(
+        legal_name="Durand", customer_accounts="411, 416"), None, __import__("datetime").date.today())
+    service.analyse(session, batch)
+    assert derivations == [1]
+    kept.write_text("{not json", encoding="utf-8")                          # a damaged cache is derived again
+    assert service.analyse(session, batch).grid.rows == first.grid.rows and derivations == [1, 1]
+    service.check(session, batch)
+    service.confirm(session, batch)
+    service.apply(session, batch)
+    manager = make.user(Role.MANAGER)
+    campaign.status = CampaignStatus.CLOSED
+    write_recap(session, campaign.id, str(tmp_path / "final.xlsx"), final=True, user_id=manager.id)
+    purge_personal_data(session, manager, campaign)
+    assert not kept.exists()                                                # it named the debtors too
