@@ -2,6 +2,8 @@
 out, payments and credit notes netted on the oldest invoices, opening entries kept, the ledger checked."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 import sqlalchemy as sa
 
@@ -186,6 +188,50 @@ def test_a_customer_ledger_printed_by_customer_gives_the_same_open_items(session
                              ["411PETIT", "Boulangerie Petit", "F201", "01/10/2026", "480,00", "480,00"]]
     assert grid.ledger.matched_codes == 1 and grid.ledger.customer_balance_cents == 83_000
     assert grid.ledger.allocations == [("411LOPEZ", "F102", 25_000)]
+
+
+def test_a_customer_ledger_saved_as_a_workbook_with_merged_headings_gives_the_same_open_items(tmp_path):
+    """EBP and Cegid write the ledger as xlsx: the title and each customer's heading merged across the
+    columns, dates as dates, amounts as numbers."""
+    import xlsxwriter
+    from datetime import date
+    path = tmp_path / "grand-livre-clients.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Grand livre")
+    day, bold = book.add_format({"num_format": "dd/mm/yyyy"}), book.add_format({"bold": True})
+    sheet.merge_range(0, 0, 0, 6, "Grand livre des tiers clients", bold)
+    sheet.merge_range(1, 0, 1, 6, "Période du 01/01/2026 au 30/11/2026")
+    sheet.write_row(2, 0, ["Date", "N° pièce", "Libellé", "Débit", "Crédit", "Lettrage", "Solde"], bold)
+    r = 3
+    for heading, lines, total in (
+            ("411LOPEZ  Garage Lopez", [(date(2026, 9, 10), "F101", "Facture F101", 1200, None, "AA", 1200),
+                                        (date(2026, 10, 15), "VIR101", "Virement", None, 1200, "AA", 0),
+                                        (date(2026, 10, 5), "F102", "Facture F102", 600, None, "", 600),
+                                        (date(2026, 10, 20), "VIR102", "Virement partiel", None, 250, "", 350)],
+             ("Total 411LOPEZ", 1800, 1450, 350)),
+            ("411PETIT  Boulangerie Petit", [(date(2026, 10, 1), "F201", "Facture F201", 480, None, "", 480)],
+             ("Total 411PETIT", 480, None, 480))):
+        sheet.merge_range(r, 0, r, 6, heading, bold)
+        r += 1
+        for when, piece, label, debit, credit, code, balance in lines:
+            sheet.write_datetime(r, 0, datetime.combine(when, datetime.min.time()), day)
+            sheet.write_row(r, 1, [piece, label])
+            for c, value in ((3, debit), (4, credit), (6, balance)):
+                if value is not None:
+                    sheet.write_number(r, c, value)
+            if code:
+                sheet.write(r, 5, code)
+            r += 1
+        sheet.write(r, 0, total[0], bold)
+        for c, value in ((3, total[1]), (4, total[2]), (6, total[3])):
+            if value is not None:
+                sheet.write_number(r, c, value, bold)
+        r += 1
+    book.close()
+    grid = reading.read_file(path.read_bytes(), path.name)
+    assert grid.rows[1:] == [["411LOPEZ", "Garage Lopez", "F102", "05/10/2026", "600,00", "350,00"],
+                             ["411PETIT", "Boulangerie Petit", "F201", "01/10/2026", "480,00", "480,00"]]
+    assert grid.ledger.matched_codes == 1 and grid.ledger.customer_balance_cents == 83_000
 
 
 def test_the_clients_own_customer_accounts_are_read_as_customers(session, make, tmp_path):
