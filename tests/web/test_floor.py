@@ -44,6 +44,7 @@ def test_the_live_view_shows_two_agents_at_work_and_a_pause(app, app_make, web, 
     row_k = row_k[:row_k.index("</tr>")]
     assert "Prêt" in row_n and re.search(r'<td class="num">1</td>', row_n)       # ready again, one call
     assert "En pause · Déjeuner" in row_k
+    assert "Pauses du jour, par motif : Déjeuner 0 h 00" in " ".join(floor.split())         # the team's pauses
     assert ("Garage Lopez" in row_k) or ("Boulangerie Petit" in row_k)          # Karim still holds his debtor
     attempt = db.scalar(sa.select(CallAttempt).where(CallAttempt.agent_id == nadia.id))
     assert attempt.dialled_at is not None and (attempt.hung_up_at - attempt.dialled_at).total_seconds() == 22
