@@ -1,6 +1,6 @@
 """Call queue throughput: claim_next + record_outcome at 1, 8, 32 agents vs the bare locking statement.
 
-    .venv/bin/python bench/queue_bench.py [--seconds 20] [--debtors 330000] [--invoices 1000000]
+    .venv/bin/python bench/queue_bench.py [--seconds 20] [--debtors 330000] [--invoices 1000000] [--processes 4]
 
 PostgreSQL (database ``relance_queue_bench``, recreated; data loaded with COPY) and SQLite (bench/data/).
 Prints claims/s and p50/p99 of the claim (statement + commit) per concurrency, and the ratios to the floor
@@ -14,6 +14,7 @@ statement, the record being the same); and the product's ``claim_next`` + ``reco
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import sys
@@ -167,14 +168,12 @@ def _minimal_record(s, debtor_id, agent_id, chained=True):
                             lease_expires_at=None, priority=row.priority - 1))
 
 
-def run(url, campaign_id, agent_ids, agents, seconds, mode):
-    engine = make_engine(url, pool_size=agents + 2) if "postgresql" in url else make_engine(url)
+def _threads(url, campaign_id, agent_ids, stop, mode, barrier) -> tuple[list[float], list]:
+    """One process's agents, a thread each, until ``stop``: the latency of each claim, and any errors."""
+    engine = make_engine(url, pool_size=len(agent_ids) + 2) if "postgresql" in url else make_engine(url)
     factory = make_session_factory(engine)
-    reset(factory, campaign_id)
     latencies: list[float] = []
     lock = threading.Lock()
-    stop = time.monotonic() + seconds
-    barrier = threading.Barrier(agents)
     errors = []
 
     def work(agent_id):
@@ -216,14 +215,51 @@ def run(url, campaign_id, agent_ids, agents, seconds, mode):
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=work, args=(agent_ids[i],)) for i in range(agents)]
-    t0 = time.monotonic()
+    threads = [threading.Thread(target=work, args=(agent_id,)) for agent_id in agent_ids]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.monotonic() - t0
     engine.dispose()
+    return latencies, errors
+
+
+def _child(url, campaign_id, agent_ids, stop, mode, barrier, out):
+    latencies, errors = _threads(url, campaign_id, agent_ids, stop, mode, barrier)
+    out.send((latencies, [repr(e) for e in errors]))
+    out.close()
+
+
+def run(url, campaign_id, agent_ids, agents, seconds, mode, processes=1):
+    """Claims per second and p50/p99 ms with ``agents`` working at once: threads of one process, or spread
+    over ``processes`` processes (as gunicorn workers are), each with its own connections."""
+    engine = make_engine(url)
+    reset(make_session_factory(engine), campaign_id)
+    engine.dispose()
+    team = agent_ids[:agents]
+    processes = max(1, min(processes, agents))
+    t0 = time.monotonic()
+    stop = t0 + seconds
+    if processes == 1:
+        latencies, errors = _threads(url, campaign_id, team, stop, mode, threading.Barrier(agents))
+    else:
+        context = multiprocessing.get_context("fork")
+        barrier, children, pipes = context.Barrier(agents), [], []
+        for i in range(processes):
+            mine, theirs = context.Pipe(duplex=False)
+            child = context.Process(target=_child, args=(url, campaign_id, team[i::processes], stop, mode, barrier,
+                                                         theirs))
+            child.start()
+            children.append(child)
+            pipes.append(mine)
+        latencies, errors = [], []
+        for pipe in pipes:
+            got, failed = pipe.recv()
+            latencies += got
+            errors += failed
+        for child in children:
+            child.join()
+    elapsed = time.monotonic() - t0
     if errors:
         print("  errors:", errors[:3])
     latencies.sort()
@@ -246,12 +282,12 @@ def bench(name, url, loader, levels, args, debtor_rows, invoice_rows):
     print(f"{'':4}{'agents':>6} {'mode':>26} {'claims/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'vs floor':>8} "
           f"{'vs ceiling':>10}")
     for agents in levels:
-        floor = run(url, campaign_id, agent_ids, agents, args.seconds, "floor")
+        floor = run(url, campaign_id, agent_ids, agents, args.seconds, "floor", args.processes)
         print(f"{'':4}{agents:>6} {'bare locking statement':>26} {floor[0]:9.0f} {floor[1]:7.2f} {floor[2]:7.2f}")
         ceiling = None
         for mode, label in (("ceiling", "bare claim + Core record"), ("ceiling-unchained", "same, no chain"),
                             ("bare+record", "bare claim + record"), ("full", "claim_next + record")):
-            got = run(url, campaign_id, agent_ids, agents, args.seconds, mode)
+            got = run(url, campaign_id, agent_ids, agents, args.seconds, mode, args.processes)
             ceiling = got if mode == "ceiling" else ceiling
             versus = f"{got[0] / ceiling[0]:10.2f}" if mode != "ceiling" and ceiling[0] else ""
             print(f"{'':4}{agents:>6} {label:>26} {got[0]:9.0f} {got[1]:7.2f} {got[2]:7.2f} "
@@ -265,6 +301,8 @@ def main():
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="spread the agents over this many processes (as gunicorn workers are); 1: threads")
     args = parser.parse_args()
     t = time.perf_counter()
     debtor_rows, invoice_rows = rows(1, args.debtors, args.invoices)
