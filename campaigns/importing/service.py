@@ -380,7 +380,7 @@ def _record_counts(batch: ImportBatch, result) -> None:
                      "settled": result.count_settled("settled"), "not_issued": result.count_settled("not_issued"),
                      "warnings": [w.as_dict() for w in result.warnings],
                      "customers": result.join.as_dict() if result.join else None,
-                     "warnings_count": result.warnings_count}
+                     "warnings_count": result.warnings_count, "ledger": getattr(result, "ledger", None) is not None}
     batch.progress_total = len(result.debtors) + len(result.invoices)
 
 

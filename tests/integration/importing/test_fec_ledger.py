@@ -306,3 +306,23 @@ def test_a_fec_is_derived_once_then_read_from_beside_its_upload_until_the_purge(
     write_recap(session, campaign.id, str(tmp_path / "final.xlsx"), final=True, user_id=manager.id)
     purge_personal_data(session, manager, campaign)
     assert not kept.exists()                                                # it named the debtors too
+
+
+def test_a_fec_with_a_customers_file_gets_its_debtors_numbers_and_says_who_has_none(session, make, tmp_path):
+    """A ledger names customers by their auxiliary account only: their phones come from the client's
+    customers file (EBP's "Fichier clients" export), and the import counts those still without a number."""
+    customers = ("Code;Nom;Téléphone;E-mail\n"
+                 "C001;Garage Lopez SARL;01 42 68 53 00;compta@garage-lopez.fr\n"
+                 "C002;Boulangerie Petit;06 12 34 56 78;\n").encode("cp1252")
+    campaign = make.campaign(client_company=make.client_company(name="Durand", payment_terms_days=30))
+    batch = service.store_upload(session, campaign, "552100554FEC20261130.txt", FEC.encode("utf-8"), str(tmp_path),
+                                 customers_file=("clients.csv", customers))
+    result = service.check(session, batch)
+    service.apply(session, batch, result=result)
+    session.flush()
+    lopez = session.scalar(sa.select(DebtorAccount).where(DebtorAccount.campaign_id == campaign.id,
+                                                          DebtorAccount.customer_code == "C001"))
+    assert lopez.has_valid_phone and lopez.total_outstanding_cents == 121_000
+    assert [p.e164 for p in lopez.phones] == ["+33142685300"]
+    assert result.join.unmatched_invoices == 1                       # Menuiserie Roux: in the ledger only
+    assert batch.quality["debtors_without_phone"] == 1

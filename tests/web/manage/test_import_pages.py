@@ -332,3 +332,5 @@ def test_a_fec_is_read_as_its_open_receivables_and_the_manager_sees_how(web, app
     assert re.search(r'id="total-outstanding">990,00\s€<', status)
     assert "Dont comptes créditeurs (rien à recouvrer)" in status and re.search(r'id="count-credit">1 · -300,00\s€<', status)
     assert re.search(r'id="total-to-collect">1\s290,00\s€<', status)
+    assert "3 débiteurs sans numéro de téléphone valide." in status        # a ledger holds no phones
+    assert "chargez de nouveau ce fichier avec le fichier clients" in status
