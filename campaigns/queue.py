@@ -240,6 +240,13 @@ def release(session: Session, debtor_id: int, agent_id: int, now: datetime | Non
     session.expire(debtor)
 
 
+def release_all(session: Session, agent_id: int) -> int:
+    """At logout: every debtor the agent holds goes back to the queue at once (shown, not called: nothing
+    delays it); the number given back."""
+    return session.execute(_t.update().where(_t.c.leased_by_id == agent_id).values(
+        leased_by_id=None, lease_expires_at=None)).rowcount
+
+
 def open_debtor(session: Session, debtor_id: int, agent_id: int, now: datetime | None = None) -> DebtorAccount:
     """Lease a debtor found by search; Conflict if another agent holds a live lease on it."""
     now = _now(now)

@@ -204,7 +204,7 @@ def _times(session: Session, campaign: Campaign, start: datetime, end: datetime,
                       AgentStateChange.campaign_id)
             .outerjoin(before, sa.and_(before.c.agent_id == AgentStateChange.agent_id, before.c.at == AgentStateChange.at))
             .where(AgentStateChange.agent_id.in_(list(times)),
-                   sa.or_(AgentStateChange.at >= start, before.c.at.is_not(None)), AgentStateChange.at < end)
+                   sa.or_(AgentStateChange.at >= start, before.c.at.is_not(None)), AgentStateChange.at <= end)
             .order_by(AgentStateChange.agent_id, AgentStateChange.at, AgentStateChange.id)):
         # Time given to another campaign is not this one's: counted as logged out here.
         rows[agent_id].append((state if campaign_id in (None, campaign.id) else LOGGED_OUT, reason, at))

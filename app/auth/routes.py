@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from campaigns import accounts, audit, shift
+from campaigns import accounts, audit, queue, shift
 from campaigns.errors import DomainError
 from campaigns.models import Role
 
@@ -55,6 +55,7 @@ def login():
 def logout():
     if current_user.role is Role.AGENT:
         shift.change(db.session, current_user.id, shift.LOGGED_OUT)   # the shift's logged time ends here
+    queue.release_all(db.session, current_user.id)   # the card left on screen goes to the others at once
     accounts.end_sessions(current_user)   # a copy of this session's cookie no longer works either
     db.session.commit()
     logout_user()

@@ -123,6 +123,18 @@ def test_a_morning_on_the_phones(page, live_server, moved_clock):
     page.wait_for_url(live_server.url + "/login**")
     print("keystrokes", keys)
 
+    # Her supervisor's live view, just after: logged out, her day's figures, the team's pauses by reason.
+    supervisor = make.user(Role.MANAGER, name="Claire Superviseure")
+    live_server.commit()
+    log_in(page, live_server, supervisor)
+    page.goto(f"{live_server.url}/campaigns/{campaign.id}/supervision/floor")
+    row = page.locator(f"#agent-{nadia.id}")
+    cells = row.locator("td").all_inner_texts()
+    assert cells[1] == "Déconnecté" and cells[4:7] == ["4", "3", "1"]          # calls, completed, promises
+    assert cells[8:11] == ["3 min 00", "0 min 37", "15 min 00"]                # talk, wrap-up, pause
+    assert "Pauses du jour, par motif : Déjeuner 15 min 00" in page.inner_text("#pauses-by-reason")
+    screenshot(page, "whole-shift-live-view")
+
     session = live_server.session
     session.expire_all()
     assert keys["promise"] <= 5 and keys["callback"] <= 6 and keys["motive"] <= 4 and keys["no answer"] <= 2

@@ -44,7 +44,7 @@ def test_the_live_view_shows_two_agents_at_work_and_a_pause(app, app_make, web, 
     row_k = row_k[:row_k.index("</tr>")]
     assert "Prêt" in row_n and re.search(r'<td class="num">1</td>', row_n)       # ready again, one call
     assert "En pause · Déjeuner" in row_k
-    assert "Pauses du jour, par motif : Déjeuner 0 h 00" in " ".join(floor.split())         # the team's pauses
+    assert "Pauses du jour, par motif : Déjeuner 0 min 00" in " ".join(floor.split())         # the team's pauses
     assert ("Garage Lopez" in row_k) or ("Boulangerie Petit" in row_k)          # Karim still holds his debtor
     attempt = db.scalar(sa.select(CallAttempt).where(CallAttempt.agent_id == nadia.id))
     assert attempt.dialled_at is not None and (attempt.hung_up_at - attempt.dialled_at).total_seconds() == 22
@@ -74,3 +74,18 @@ def test_a_manager_sends_a_word_to_a_negotiator_who_reads_it_on_the_console(app,
     assert "Briefing à 14 h en salle 2" in page
     after = n.post(f"/console/campaigns/{campaign.id}/messages/{message_id}/read", htmx=True).get_data(as_text=True)
     assert "Briefing" not in after
+
+
+def test_a_negotiator_who_logs_out_gives_back_the_card_left_on_screen(app, app_make, db):
+    from campaigns.models import DebtorAccount
+    nadia, karim = app_make.user(Role.AGENT, name="Nadia"), app_make.user(Role.AGENT, name="Karim")
+    campaign = app_make.campaign(agents=[nadia, karim])
+    lopez = app_make.debtor(campaign, company_name="Garage Lopez")
+    n, k = agent_client(app, nadia), agent_client(app, karim)
+    base = f"/console/campaigns/{campaign.id}"
+    assert f'data-debtor="{lopez.id}"' in n.post(f"{base}/next", htmx=True).get_data(as_text=True)
+    assert "data-debtor=" not in k.post(f"{base}/next", htmx=True).get_data(as_text=True)   # Nadia holds it
+    assert n.post("/logout").status_code == 303
+    db.expire_all()
+    assert db.get(DebtorAccount, lopez.id).leased_by_id is None
+    assert f'data-debtor="{lopez.id}"' in k.post(f"{base}/next", htmx=True).get_data(as_text=True)
