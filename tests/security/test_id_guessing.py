@@ -10,6 +10,8 @@ import sqlalchemy as sa
 
 from campaigns.models import AuditEntry, DebtorAccount, InvoiceMotive, MotiveStatus, Phone, Role
 
+from tests.factories import WebClient
+
 from .conftest import A_MARKER, EXPORT_TOKEN
 
 
@@ -35,11 +37,11 @@ def test_an_agent_of_another_campaign_cannot_open_a_debtor_of_campaign_a_through
     assert debtor.leased_by_id is None
 
 
-def test_skipping_a_debtor_of_campaign_a_from_campaign_b_does_not_release_it(web, world, db, app_make):
+def test_skipping_a_debtor_of_campaign_a_from_campaign_b_does_not_release_it(web, world, db, app_make, app):
     agent_a = world.users["agent"]
-    web.login(agent_a)
-    web.post(f"/console/campaigns/{world.ids['campaign_id']}/debtors/{world.ids['promised_debtor_id']}/open")
-    web.post("/logout")
+    other = WebClient(app.test_client(), app)          # agent A stays logged in (a logout gives its cards back)
+    other.login(agent_a)
+    other.post(f"/console/campaigns/{world.ids['campaign_id']}/debtors/{world.ids['promised_debtor_id']}/open")
     web.login(world.users["agent_b"])
     response = web.post(f"/console/campaigns/{world.campaign_b_id}/next",
                         data={"held": str(world.ids["promised_debtor_id"])})
