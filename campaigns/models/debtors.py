@@ -28,6 +28,7 @@ class DebtorAccount(Base):
     __tablename__ = "debtor_accounts"
     __table_args__ = (
         sa.UniqueConstraint("campaign_id", "grouping_key"),
+        sa.UniqueConstraint("id", "campaign_id"),    # what an invoice's foreign key names (models/invoices.py)
         sa.Index("ix_debtor_accounts_campaign_state", "campaign_id", "queue_state"),
         sa.Index("ix_debtor_accounts_campaign_customer_code", "campaign_id", "customer_code"),
         # The call queue (campaigns.queue): eligible rows only, scanned by priority.

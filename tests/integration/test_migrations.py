@@ -123,3 +123,39 @@ def test_upgrading_chains_the_calls_and_entries_written_before_the_chains_existe
     engine.dispose()
     assert chains == {f"campaign:{campaign}/debtor:{debtor}": 3, f"campaign:{campaign}": 1}
     assert result.ok and result.events == 4, [b.describe() for b in result.breaks]
+
+
+def test_an_invoice_belongs_to_its_debtors_campaign_and_goes_with_it(empty_database_url):
+    """One foreign key from an invoice to its debtor and the debtor's campaign (checked once per row)."""
+    from datetime import date
+
+    from campaigns.db import make_session_factory
+    from campaigns.models import Campaign, ClientCompany, DebtorAccount, Invoice
+    migrate.upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    with make_session_factory(engine)() as s:
+        client = ClientCompany(name="Client")
+        s.add(client)
+        s.flush()
+        mine, other = Campaign(client_company_id=client.id, name="A"), Campaign(client_company_id=client.id, name="B")
+        s.add_all([mine, other])
+        s.flush()
+        debtor = DebtorAccount(campaign_id=mine.id, grouping_key="code:1", company_name="Garage Martin")
+        s.add(debtor)
+        s.commit()
+        ids = dict(mine=mine.id, other=other.id, debtor=debtor.id)
+
+    def invoice(campaign_id, number):
+        return Invoice(campaign_id=campaign_id, debtor_id=ids["debtor"], number=number, due_date=date(2026, 10, 1),
+                       initial_outstanding_cents=100, outstanding_cents=100)
+    with make_session_factory(engine)() as s:
+        s.add(invoice(ids["other"], "F2"))
+        with pytest.raises(sa.exc.IntegrityError):
+            s.commit()
+    with make_session_factory(engine)() as s:
+        s.add(invoice(ids["mine"], "F1"))
+        s.commit()
+        s.execute(sa.delete(Campaign).where(Campaign.id == ids["mine"]))
+        s.commit()
+        assert s.scalar(sa.select(sa.func.count()).select_from(Invoice)) == 0
+    engine.dispose()
