@@ -24,7 +24,7 @@ class Invoice(Base):
         sa.UniqueConstraint("debtor_id", "number"),
         sa.Index("ix_invoices_campaign_number", "campaign_id", "number"),
         # One key for both: an invoice belongs to its debtor's campaign (and goes with it). PostgreSQL checks a
-        # foreign key row by row; one check instead of two is 1.2 s less per 100k invoices imported.
+        # foreign key row by row; one check instead of two is about 1.1 s less per 100k invoices imported.
         sa.ForeignKeyConstraint(["debtor_id", "campaign_id"], ["debtor_accounts.id", "debtor_accounts.campaign_id"],
                                 ondelete="CASCADE"),
     )
