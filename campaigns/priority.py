@@ -15,6 +15,7 @@ Explanations are lists of (English N_ template, params) so the web can translate
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -99,6 +100,27 @@ def score(debtor: DebtorAccount, weights: dict, today: date, campaign: Campaign 
         value += weights["ending"] * ending_factor(campaign, today)
     value += weights["segments"].get(debtor.segment or "", 0.0) + weights["sizes"].get(debtor.company_size or "", 0.0)
     return round(value, 4)
+
+
+@dataclass(slots=True)
+class NewAccount:
+    """An account about to be written by an import, as ``score`` reads it: not called yet, no promise broken."""
+    total_outstanding_cents: int
+    currency: str
+    oldest_due_date: date | None
+    queue_state: QueueState
+    segment: str | None = None
+    company_size: str | None = None
+    broken_promises: int = 0
+    attempts: int = 0
+    attempts_without_contact: int = 0
+
+
+def new_accounts_scorer(campaign: Campaign, now: datetime | None = None):
+    """``score`` of each ``NewAccount`` of an import with the campaign's weights today: the load writes each
+    account's score with it, so the ``recompute_campaign`` that follows has (almost) no row to write again."""
+    weights, today = weights_for(campaign), _today(now)
+    return lambda account: score(account, weights, today, campaign)
 
 
 def explanation(debtor: DebtorAccount, today: date | None = None) -> list[tuple[str, dict]]:

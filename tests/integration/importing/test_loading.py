@@ -1,9 +1,11 @@
 """A checked file is loaded all or nothing; the same file twice and bad files are refused with nothing written."""
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from campaigns import clock, priority
 from campaigns.errors import DomainError
 from campaigns.importing import loading, service
 from campaigns.models import (DebtorAccount, ImportBatch, ImportKind, ImportRejection, ImportStatus, Invoice, Phone,
@@ -102,6 +104,29 @@ def test_a_failure_in_the_middle_of_the_load_leaves_nothing(session, make, tmp_p
     session.commit()
     assert count(session, DebtorAccount, campaign) == 0 and count(session, Invoice, campaign) == 0
     assert session.get(ImportBatch, batch.id).status is ImportStatus.FAILED
+
+
+def test_each_account_comes_in_with_the_score_the_queue_gives_it(session, make, tmp_path, monkeypatch):
+    """The load writes each account's score itself: the campaign's recompute right after finds nothing to change."""
+    campaign = make.campaign(period_end=clock.today() + timedelta(days=4),
+                             priority_weights={"age": 2, "segments": {"Grand compte": 5}, "sizes": {"pme": 3}})
+    text = ("Code client;Raison sociale;Segment;Taille;Téléphone;N° facture;Échéance;Reste dû\n"
+            "A1;Alpha;Grand compte;PME;01 42 68 53 00;F1;01/06/2026;1 250,00\n"
+            "B1;Beta;;;01 42 68 53 01;F2;15/03/2026;80,00\n"
+            "C1;Gamma;Particulier;TPE;;F3;01/09/2026;300,00\n"
+            "D1;Delta;Grand compte;;01 42 68 53 02;F4;01/06/2026;0,00\n")
+    batch = service.store_upload(session, campaign, "f.csv", text.encode(), str(tmp_path))
+    service.check(session, batch)
+    rewritten = []
+    recompute = priority.recompute_campaign
+    monkeypatch.setattr(priority, "recompute_campaign", lambda *a, **k: rewritten.append(recompute(*a, **k)))
+    service.apply(session, batch)
+    assert rewritten == [0]
+    debtors = session.scalars(sa.select(DebtorAccount).where(DebtorAccount.campaign_id == campaign.id)
+                              .order_by(DebtorAccount.customer_code)).all()
+    weights, today = priority.weights_for(campaign), clock.today()
+    assert [d.priority for d in debtors] == [priority.score(d, weights, today, campaign) for d in debtors]
+    assert debtors[0].priority > debtors[1].priority > 0      # segment, size and amount count from the start
 
 
 def test_a_debtor_owing_nothing_is_imported_as_paid(session, make, tmp_path):
