@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import itemgetter
 
 from .. import currencies, debtor_profile, phones
 from ..errors import N_
@@ -350,40 +351,44 @@ class Layout:
         self.headings = not cols.get("customer_code") and not cols.get("company_name")
         # INSEE's headcount band codes ("12" is 20 to 49 employees, not twelve).
         self.insee_bands = self.at["company_size"] is not None and "tranche" in header[self.at["company_size"]].lower()
+        # Anything for ``_Checker.profile`` to read (most files have none of these columns).
+        self.profiled = bool(self.address) or any(self.at[f] is not None for f in ("siret", "language", "company_size"))
 
     def name(self, index: int | None) -> str | None:
         return self.header[index] if index is not None else None
 
 
 class _Chunk:
-    """A block of rows with its mapped columns read at once (texts, and amounts and dates on the fast path)."""
+    """A block of rows with its mapped columns read at once (texts, and amounts and dates on the fast path).
+
+    ``cell[field][offset]`` is a row's clean text for a field: "" where the field is not mapped."""
 
     def __init__(self, layout: Layout, data: list, month_first: tuple[bool, bool] | None):
         width = layout.width
-        self.lengths = [len(row) for row in data]
+        self.lengths = list(map(len, data))
         self.usual = max(set(self.lengths), key=self.lengths.count) if self.lengths else width   # the common length
         self.rows = [row if len(row) >= width else list(row) + [""] * (width - len(row)) for row in data]
         at = layout.at
-        self.text = {f: self._texts(i) for f, i in at.items() if i is not None}
+        blank = [""] * len(self.rows)                 # one list for every field the file does not have
+        self.cell = {f: blank if i is None else self._texts(i) for f, i in at.items()}
         self.phones = [(self._texts(i), label) for i, label in layout.phones]
         self.month_first = {}
         for position, f in enumerate(("due_date", "invoice_date")):
-            t = self.text.get(f)
-            self.month_first[f] = month_first[position] if month_first else bool(t is not None and columns.month_first(t))
+            mapped = at[f] is not None
+            self.month_first[f] = month_first[position] if month_first else mapped and columns.month_first(self.cell[f])
         self.fast = {}
         for f in ("outstanding", "amount"):
-            if f in self.text:
-                self.fast[f] = columns.amounts([r[at[f]] for r in self.rows], self.text[f])
+            if at[f] is not None:
+                self.fast[f] = columns.amounts(self._cells(at[f]), self.cell[f])
         for f in ("due_date", "invoice_date"):
-            if f in self.text:
-                self.fast[f] = columns.dates([r[at[f]] for r in self.rows], self.text[f], self.month_first[f])
+            if at[f] is not None:
+                self.fast[f] = columns.dates(self._cells(at[f]), self.cell[f], self.month_first[f])
+
+    def _cells(self, i: int) -> list:
+        return list(map(itemgetter(i), self.rows))
 
     def _texts(self, i: int) -> list[str]:
-        return columns.texts([r[i] for r in self.rows])
-
-    def get(self, f: str, offset: int) -> str:
-        t = self.text.get(f)
-        return t[offset] if t is not None else ""
+        return columns.texts(self._cells(i))
 
 
 class _Rejected(Exception):
@@ -428,8 +433,8 @@ class _Checker:
 
     def one(self, chunk: _Chunk, offset: int, row_number: int) -> None:
         result, at, row = self.result, self.layout.at, chunk.rows[offset]
-        code, name, number = chunk.get("customer_code", offset), chunk.get("company_name", offset), chunk.get(
-            "invoice_number", offset)
+        cell = chunk.cell
+        code, name, number = cell["customer_code"][offset], cell["company_name"][offset], cell["invoice_number"][offset]
         if not number and not code and not name and (is_blank(row) or is_heading(row)):
             if self.layout.headings and not is_blank(row):
                 self.heading = heading_text(row)[:300]
@@ -442,7 +447,7 @@ class _Checker:
             result.totals.add_total(total_kind(row), _cents(row, at["outstanding"], at["amount"]), row_number)
             return
         if at["status"] is not None:
-            kind = settled_kind(self.layout.header[at["status"]], text(row[at["status"]]))
+            kind = settled_kind(self.layout.header[at["status"]], cell["status"][offset])
             if kind:                  # paid or never issued: counted and listed, never called about
                 result.settled.append(Settled(row_number, kind, self.key(row, code, name, self.soft_currency(chunk, offset)),
                                               number[:80] or None))
@@ -470,7 +475,7 @@ class _Checker:
 
     def currency(self, chunk: _Chunk, offset: int) -> str:
         """The row's currency: the one its cell names, the campaign's when the file has none."""
-        written = chunk.get("currency", offset)
+        written = chunk.cell["currency"][offset]
         if not written:
             return self.result.currency
         code = currencies.code_of(written)
@@ -500,14 +505,15 @@ class _Checker:
                             MSG_IDENTITY)
         if not number:
             raise _Rejected(at["invoice_number"], MSG_NUMBER)
-        from_balance = chunk.get("outstanding", offset) != ""
-        if not from_balance and chunk.get("amount", offset) == "":
+        cell = chunk.cell
+        from_balance = cell["outstanding"][offset] != ""
+        if not from_balance and cell["amount"][offset] == "":
             raise _Rejected(at["outstanding"] if at["outstanding"] is not None else at["amount"], MSG_AMOUNT_MISSING)
         outstanding = self.amount(chunk, offset, "outstanding" if from_balance else "amount")
-        currency = self.currency(chunk, offset)
-        amount = self.amount(chunk, offset, "amount") if chunk.get("amount", offset) != "" else None
-        invoice_date = self.date(chunk, offset, "invoice_date", MSG_DATE) if chunk.get("invoice_date", offset) else None
-        estimated = chunk.get("due_date", offset) == ""
+        currency = self.currency(chunk, offset) if cell["currency"][offset] else self.result.currency
+        amount = self.amount(chunk, offset, "amount") if cell["amount"][offset] != "" else None
+        invoice_date = self.date(chunk, offset, "invoice_date", MSG_DATE) if cell["invoice_date"][offset] else None
+        estimated = cell["due_date"][offset] == ""
         if estimated:
             if invoice_date is None:   # nothing to estimate it from
                 raise _Rejected(at["due_date"] if at["due_date"] is not None else at["invoice_date"], MSG_DUE_MISSING)
@@ -522,7 +528,7 @@ class _Checker:
             try:
                 cents = parsing.amount_cents(chunk.rows[offset][self.layout.at[f]])
             except Unreadable:
-                raise _Rejected(self.layout.at[f], MSG_AMOUNT, value=chunk.get(f, offset)) from None
+                raise _Rejected(self.layout.at[f], MSG_AMOUNT, value=chunk.cell[f][offset]) from None
         return cents
 
     def date(self, chunk: _Chunk, offset: int, f: str, message: str) -> date:
@@ -531,15 +537,15 @@ class _Checker:
             try:
                 value = parsing.parse_date(chunk.rows[offset][self.layout.at[f]], chunk.month_first[f])
             except Unreadable:
-                raise _Rejected(self.layout.at[f], message, value=chunk.get(f, offset)) from None
+                raise _Rejected(self.layout.at[f], message, value=chunk.cell[f][offset]) from None
         if not EARLIEST <= value <= self.latest:
-            raise _Rejected(self.layout.at[f], MSG_DATE_RANGE, value=chunk.get(f, offset))
+            raise _Rejected(self.layout.at[f], MSG_DATE_RANGE, value=chunk.cell[f][offset])
         return value
 
     def reject(self, chunk: _Chunk, offset: int, row_number: int, no: _Rejected) -> None:
         at, row = self.layout.at, chunk.rows[offset]
-        code, name = chunk.get("customer_code", offset), chunk.get("company_name", offset)
-        number = chunk.get("invoice_number", offset)
+        cell = chunk.cell
+        code, name, number = cell["customer_code"][offset], cell["company_name"][offset], cell["invoice_number"][offset]
         message = self.messages[no.message].format(**no.params)
         if self.ragged and chunk.lengths[offset] < self.layout.width and no.message != MSG_WIDE:
             message = self.messages[MSG_NARROW].format(count=chunk.lengths[offset], expected=self.layout.width,
@@ -618,20 +624,21 @@ class _Checker:
 
     def describe(self, debtor: DebtorDraft, chunk: _Chunk, offset: int, read: _Row, row_number: int) -> None:
         """What the row tells of its debtor: name, contacts, e-mails, phones, segment, comment (first seen wins)."""
-        at, row = self.layout.at, chunk.rows[offset]
+        cell = chunk.cell
         if read.name and not debtor.company_name:
             debtor.company_name = read.name[:300]
-        contact = chunk.get("contact_name", offset)
+        contact = cell["contact_name"][offset]
         if contact and contact not in debtor.contacts:
             debtor.contacts.append(contact)
-        email = chunk.get("email", offset)
+        email = cell["email"][offset]
         if email and email not in debtor.emails:
             debtor.emails.append(email)
-        if at["segment"] is not None and not debtor.segment:
-            debtor.segment = text(row[at["segment"]])[:80] or None
-        if at["comment"] is not None and not debtor.comment:
-            debtor.comment = text(row[at["comment"]]) or None
-        self.profile(debtor, chunk, offset, row_number)
+        if not debtor.segment:
+            debtor.segment = cell["segment"][offset][:80] or None
+        if not debtor.comment:
+            debtor.comment = cell["comment"][offset] or None
+        if self.layout.profiled:
+            self.profile(debtor, chunk, offset, row_number)
         for texts_, label in chunk.phones:
             raw = texts_[offset]
             if raw and raw not in debtor.phones:
@@ -640,11 +647,10 @@ class _Checker:
                     continue
                 debtor.phones[raw] = (raw[:60], e164, label[:80], kind)
 
-
     def profile(self, debtor: DebtorDraft, chunk: _Chunk, offset: int, row_number: int) -> None:
         """SIRET, address, language and company size (debtor_profile), with a warning for what is unreadable."""
-        at, row, layout = self.layout.at, chunk.rows[offset], self.layout
-        raw = chunk.get("siret", offset)
+        at, cell, layout = self.layout.at, chunk.cell, self.layout
+        raw = cell["siret"][offset]
         if raw and not debtor.siret:
             debtor.siret = debtor_profile.siret(raw)
             if debtor.siret is None:
@@ -652,13 +658,14 @@ class _Checker:
             elif not debtor.siren:
                 debtor.siren = debtor.siret[:9]
         if layout.address and not debtor.address:
+            row = chunk.rows[offset]
             debtor.address = debtor_profile.address([text(row[i]) for i in layout.address])
-        raw = chunk.get("language", offset)
+        raw = cell["language"][offset]
         if raw and not debtor.language:
             debtor.language = debtor_profile.language(raw)
             if debtor.language is None:
                 self.warn(customers.W_LANGUAGE, row_number, at["language"], value=raw[:40])
-        raw = chunk.get("company_size", offset)
+        raw = cell["company_size"][offset]
         if raw and not debtor.company_size:
             debtor.company_size = debtor_profile.company_size(raw, layout.insee_bands)
             if debtor.company_size is None:

@@ -13,10 +13,15 @@ _NOISE = r"[\s\x{00a0}\x{202f}€]"
 ARROW = "string[pyarrow]"
 
 
+def all_text(cells: list) -> bool:
+    """Every cell is a string (a text file's, or a workbook column with no number or date in it)."""
+    return set(map(type, cells)) <= {str}
+
+
 def texts(cells: list) -> list[str]:
     """Clean text of every cell."""
-    if all(type(c) is str for c in cells):
-        return [c.strip() for c in cells]  # the same string object when there is nothing to strip
+    if all_text(cells):
+        return list(map(str.strip, cells))  # the same string object when there is nothing to strip
     return [text(c) for c in cells]
 
 
@@ -33,7 +38,7 @@ def month_first(texts_: list[str]) -> bool:
 
 def amounts(cells: list, texts_: list[str]) -> list[int | None]:
     """Cents for plain decimals (1 234,56 / 1234.56 / -12,00); None for anything else (parsed per cell)."""
-    if not all(type(c) is str for c in cells):
+    if not all_text(cells):
         return [None] * len(cells)
     s = pd.Series(texts_, dtype=ARROW).str.replace(_NOISE, "", regex=True)
     # At most 12 whole digits (parsing.MAX_WHOLE_DIGITS): longer ones go to the per-cell parser, which rejects them.
@@ -47,7 +52,7 @@ def amounts(cells: list, texts_: list[str]) -> list[int | None]:
 
 def dates(cells: list, texts_: list[str], us: bool) -> list:
     """dates for dd/mm/yyyy (or mm/dd/yyyy when ``us``); None where the fast path failed."""
-    if not all(type(c) is str for c in cells):
+    if not all_text(cells):
         return [None] * len(cells)
     parsed = pd.to_datetime(pd.Series(texts_, dtype=object), format="%m/%d/%Y" if us else "%d/%m/%Y",
                             errors="coerce")

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from .. import audit, client_settings, clock, payment_terms, priority
 from ..errors import Conflict, DomainError, N_, NotFound
 from ..models import (Campaign, ClientCompany, DebtorAccount, ImportBatch, ImportKind, ImportRejection, ImportStatus)
-from . import (checking, column_plan, columns, customers, header, ledger, ledger_cache, loading, mapping, payments,
-               reading, sheet_choice, updating)
+from . import (checking, collector, column_plan, columns, customers, header, ledger, ledger_cache, loading, mapping,
+               payments, reading, sheet_choice, updating)
 from .parsing import text
 
 DEFAULT_MAX_BYTES = 100 * 1_000_000
@@ -227,6 +227,7 @@ def ensure_mapping_open(batch: ImportBatch) -> None:
         raise Conflict(N_("This file is being processed: its columns can be changed once the processing ends."))
 
 
+@collector.while_paused
 def check(session: Session, batch: ImportBatch, chosen: dict[str, list[str]] | None = None, sheet: str | None = None,
           translate=lambda s: s, keep: bool = True, now: datetime | None = None,
           customers_chosen: dict[str, list[str]] | None = None):
@@ -408,6 +409,7 @@ def confirm(session: Session, batch: ImportBatch, user_id: int | None = None, ab
     session.flush()
 
 
+@collector.while_paused
 def apply(session: Session, batch: ImportBatch, translate=lambda s: s, progress=None,
           result=None, now: datetime | None = None):
     """Write the batch in the caller's transaction: every accepted row, or nothing if anything fails.
