@@ -510,7 +510,7 @@ class _Checker:
         if not from_balance and cell["amount"][offset] == "":
             raise _Rejected(at["outstanding"] if at["outstanding"] is not None else at["amount"], MSG_AMOUNT_MISSING)
         outstanding = self.amount(chunk, offset, "outstanding" if from_balance else "amount")
-        currency = self.currency(chunk, offset) if cell["currency"][offset] else self.result.currency
+        currency = self.currency(chunk, offset)
         amount = self.amount(chunk, offset, "amount") if cell["amount"][offset] != "" else None
         invoice_date = self.date(chunk, offset, "invoice_date", MSG_DATE) if cell["invoice_date"][offset] else None
         estimated = cell["due_date"][offset] == ""
